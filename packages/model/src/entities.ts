@@ -1,0 +1,131 @@
+/**
+ * The normalized model every feed emits and every view reads (shared/DESIGN.md, "Normalized model").
+ *
+ * Ids are namespaced strings `${source}:${nativeId}` so two books never collide, e.g.
+ * `bet365:190321250`. Times are epoch milliseconds. Odds are decimal (European) numbers;
+ * the book's own text (e.g. fractional `9/2`) is kept beside them in `oddsText`.
+ */
+
+/** The sportsbooks oddsboard speaks to. */
+export type Source = 'winamax' | 'bet365' | 'kwiff'
+
+/** Every source, in display order. */
+export const SOURCES: readonly Source[] = ['winamax', 'bet365', 'kwiff']
+
+/** A sport as one book names it (e.g. `winamax:5` "Tennis"). */
+export interface Sport {
+  kind: 'sport'
+  id: string
+  source: Source
+  name: string
+}
+
+/** A competition (tournament, league) inside a sport; `region` is the book's category/country. */
+export interface Competition {
+  kind: 'competition'
+  id: string
+  source: Source
+  sportId: string
+  name: string
+  region?: string
+}
+
+/**
+ * A tennis score. `sets` holds games per set as `[home, away]`, the current set last;
+ * `points` are the current game's points as shown ('0' | '15' | '30' | '40' | 'A', or
+ * tiebreak digits such as '5'); `server` is 0 (home), 1 (away) or null when unknown.
+ */
+export interface TennisScore {
+  sets: [number, number][]
+  points: [string, string]
+  server: 0 | 1 | null
+}
+
+/** A score in goals or points for sports that are not tennis. */
+export interface SimpleScore {
+  home: number
+  away: number
+}
+
+/** Lifecycle of an event as the dashboard shows it. */
+export type EventStatus = 'prematch' | 'live' | 'suspended' | 'ended'
+
+/** A match. `participants` are [home, away] (or [player 1, player 2] in tennis). */
+export interface Event {
+  kind: 'event'
+  id: string
+  source: Source
+  sportId: string
+  competitionId: string
+  name: string
+  participants: [string, string]
+  /** Scheduled start, epoch ms. */
+  startTime?: number
+  status: EventStatus
+  /** Match clock as the book shows it, e.g. "74:05". */
+  clock?: string
+  score?: TennisScore | SimpleScore
+}
+
+/** A market (bet type) on one event, e.g. "Match Winner". */
+export interface Market {
+  kind: 'market'
+  id: string
+  source: Source
+  eventId: string
+  name: string
+  suspended: boolean
+  /** True for the event's main market (1X2, match winner): the one shown in list views. */
+  main?: boolean
+}
+
+/** One selection (outcome) of a market, with its current price. */
+export interface Selection {
+  kind: 'selection'
+  id: string
+  source: Source
+  eventId: string
+  marketId: string
+  name: string
+  /** Position inside its market (0 = home / first). */
+  order: number
+  /** Decimal odds; null while unpriced. */
+  odds: number | null
+  /** The price as the book shows it, e.g. "9/2". */
+  oddsText?: string
+  suspended: boolean
+  /** Winamax: how many users hold this outcome in their bet slips ("hot" outcomes). */
+  hotUsers?: number
+}
+
+/** Any normalized entity. */
+export type Entity = Sport | Competition | Event | Market | Selection
+
+/** The entity kinds, in parent-before-child order. */
+export type EntityKind = Entity['kind']
+
+/** Every kind, parents first (a snapshot lists entities in this order). */
+export const ENTITY_KINDS: readonly EntityKind[] = [
+  'sport',
+  'competition',
+  'event',
+  'market',
+  'selection',
+]
+
+/** The entity type of one kind, e.g. `EntityOf<'event'>` is `Event`. */
+export type EntityOf<K extends EntityKind> = Extract<Entity, { kind: K }>
+
+/**
+ * Builds a namespaced id, e.g. `entityId('bet365', 190321250)` → `"bet365:190321250"`.
+ * Callers that need ids of several kinds from one native namespace add their own prefix
+ * inside `nativeId` (e.g. `m123`), since ids must be unique across all kinds of one source.
+ */
+export function entityId(source: Source, nativeId: string | number): string {
+  return `${source}:${nativeId}`
+}
+
+/** True when `score` is a tennis score (has `sets`). */
+export function isTennisScore(score: Event['score']): score is TennisScore {
+  return score !== undefined && 'sets' in score
+}

@@ -1,0 +1,179 @@
+import type { Source } from './entities'
+import type { Op } from './ops'
+import type { FeedState, FeedStatus } from './relay'
+
+/**
+ * The logging surface feeds and servers use: pino's signature (`logger.warn({obj}, 'msg')`),
+ * so a pino logger can be passed as is and tests can pass a recorder.
+ */
+export interface Logger {
+  debug(obj: object, msg?: string): void
+  info(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
+  error(obj: object, msg?: string): void
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+
+/**
+ * One upstream sportsbook connection. A feed owns its socket(s), keeps reconnecting until
+ * stopped, and emits batches of ops; the hub applies each batch as one unit.
+ */
+export interface Feed {
+  readonly source: Source
+  /** Connects and keeps the feed alive until {@link Feed.stop}; calling twice is a no-op. */
+  start(): void
+  /** Closes sockets and timers; resolves once nothing of the feed is left running. */
+  stop(): Promise<void>
+  status(): FeedStatus
+  /** Registers a listener for batches of ops; returns its unsubscribe function. */
+  onOps(listener: (ops: Op[]) => void): () => void
+  /** Registers a listener called on every state change (not on every message). */
+  onStatus(listener: (status: FeedStatus) => void): () => void
+}
+
+/** A short, single-line sample of a bad frame for logs: at most `max` characters, controls escaped. */
+export function frameSample(frame: string | Buffer, max = 120): string {
+  const text = typeof frame === 'string' ? frame : frame.toString('utf8')
+  // eslint-disable-next-line no-control-regex
+  const escaped = text
+    .slice(0, max)
+    .replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return text.length > max ? `${escaped}…(${text.length} chars)` : escaped
+}
+
+/**
+ * The bookkeeping every feed shares: state transitions, message rate over a sliding window,
+ * bad-frame counting with rate-limited logging, and listeners for ops and status.
+ * Holds no sockets or timers; `now` is injectable for tests.
+ */
+export class FeedTracker {
+  private current: FeedStatus
+  private readonly opsListeners = new Set<(ops: Op[]) => void>()
+  private readonly statusListeners = new Set<(s: FeedStatus) => void>()
+  /** Message counts per second bucket, for the rate. */
+  private readonly buckets: number[] = []
+  private bucketSecond = 0
+  private readonly windowSeconds = 5
+
+  constructor(
+    readonly source: Source,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.current = {
+      source,
+      state: 'connecting',
+      lastMessageAt: null,
+      reconnects: 0,
+      messagesPerSec: 0,
+      messages: 0,
+      badFrames: 0,
+    }
+  }
+
+  /** The current status, with the message rate brought up to date. */
+  status(): FeedStatus {
+    return { ...this.current, messagesPerSec: this.rate() }
+  }
+
+  /** Moves to `state`; notifies listeners when the state or error changed. Pass `error` to set it (undefined clears it). */
+  setState(state: FeedState, error?: string): void {
+    const changed = state !== this.current.state || error !== this.current.error
+    if (state === 'reconnecting' && this.current.state !== 'reconnecting') this.current.reconnects++
+    this.current = { ...this.current, state }
+    if (error === undefined) delete this.current.error
+    else this.current.error = error
+    if (changed) this.emitStatus()
+  }
+
+  /** Records one upstream message (data or heartbeat) received now. */
+  message(): void {
+    const t = this.now()
+    this.current.lastMessageAt = t
+    this.current.messages++
+    const second = Math.floor(t / 1000)
+    this.advance(second)
+    this.buckets[this.buckets.length - 1]!++
+  }
+
+  /**
+   * Counts a malformed upstream frame and logs it with a short sample: the first 5, then
+   * every 100th, so a flood of bad frames cannot flood the log.
+   */
+  badFrame(frame: string | Buffer, reason: string): void {
+    const n = ++this.current.badFrames
+    if (n <= 5 || n % 100 === 0) {
+      this.logger.warn(
+        { source: this.source, badFrames: n, reason, sample: frameSample(frame) },
+        'skipped malformed upstream frame',
+      )
+    }
+  }
+
+  /** Sends a batch of ops to every listener; an empty batch is not sent. */
+  emitOps(ops: Op[]): void {
+    if (ops.length === 0) return
+    for (const l of this.opsListeners) l(ops)
+  }
+
+  onOps(listener: (ops: Op[]) => void): () => void {
+    this.opsListeners.add(listener)
+    return () => this.opsListeners.delete(listener)
+  }
+
+  onStatus(listener: (s: FeedStatus) => void): () => void {
+    this.statusListeners.add(listener)
+    return () => this.statusListeners.delete(listener)
+  }
+
+  private emitStatus(): void {
+    const s = this.status()
+    for (const l of this.statusListeners) l(s)
+  }
+
+  private advance(second: number): void {
+    if (this.buckets.length === 0) {
+      this.bucketSecond = second
+      this.buckets.push(0)
+      return
+    }
+    while (this.bucketSecond < second) {
+      this.bucketSecond++
+      this.buckets.push(0)
+      if (this.buckets.length > this.windowSeconds + 1) this.buckets.shift()
+    }
+  }
+
+  private rate(): number {
+    if (this.buckets.length === 0) return 0
+    this.advance(Math.floor(this.now() / 1000))
+    // Complete seconds only: the current bucket is still filling.
+    const complete = this.buckets.slice(0, -1)
+    if (complete.length === 0) return 0
+    return Math.round((complete.reduce((a, b) => a + b, 0) / complete.length) * 10) / 10
+  }
+}
+
+/**
+ * Exponential backoff with full jitter: attempt 0 waits about `initialMs`, each further
+ * attempt doubles up to `maxMs`; the wait is drawn uniformly from [50 %, 100 %] of that.
+ * `random` is injectable for tests.
+ */
+export function backoffDelay(
+  attempt: number,
+  initialMs = 500,
+  maxMs = 15_000,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt))
+  return Math.round(base * (0.5 + random() * 0.5))
+}
+
+/** A running simulator: the URL a feed connects to, and how to stop it. */
+export interface SimServer {
+  /** e.g. `http://127.0.0.1:43123/uof-sports-server/socket.io/` or `ws://127.0.0.1:43124/zap/`. */
+  url: string
+  close(): Promise<void>
+}

@@ -1,0 +1,5 @@
+export * from './entities'
+export * from './ops'
+export * from './odds'
+export * from './relay'
+export * from './feed'
