@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { KWIFF_SPORTS, parseEventGetReply, parseEventListReply } from './codec'
+import { ladderDecimal, ladderIndex, ODDS_LADDER, SimWorld } from './simWorld'
+
+const opts = { seed: 7, baseTime: Date.UTC(2026, 10, 22, 20, 0), tickMs: 1000 }
+
+function snapshot(w: SimWorld): string {
+  return JSON.stringify(w.events().map((e) => w.render(e, true)))
+}
+
+describe('SimWorld', () => {
+  it('starts with 40–80 events across football, basketball and tennis, in Kwiff shape', () => {
+    const w = new SimWorld(opts)
+    const events = w.events()
+    expect(events.length).toBeGreaterThanOrEqual(40)
+    expect(events.length).toBeLessThanOrEqual(80)
+    for (const sportId of Object.values(KWIFF_SPORTS)) {
+      expect(events.some((e) => e.sportId === sportId)).toBe(true)
+    }
+    const list = parseEventListReply([
+      { timestamp: 1, data: { events: events.map((e) => w.render(e, false)) } },
+    ])
+    expect(list.invalid).toEqual([])
+    expect(list.events.every((e) => e.details?.offers?.length === 1)).toBe(true)
+  })
+
+  it('carries the sample event with its real ids and prices', () => {
+    const w = new SimWorld(opts)
+    const ev = parseEventGetReply([
+      { timestamp: 1, data: { result: w.render(w.get(10748848)!, true) } },
+    ]).event
+    expect(ev.homeTeam.name).toBe('Bodoe/Glimt')
+    expect(ev.competition).toMatchObject({ name: 'UEFA Champions League', competitionId: 134822 })
+    expect(ev.details?.offers?.[0]?.outcomes[0]).toMatchObject({
+      outcomeName: 'Bodo/Glimt',
+      odds: 6,
+      fractional: '5/1',
+    })
+    const muriqi = w.render(w.get(11505695)!, true) as {
+      details: { offers: { id: number; outcomes: { id: number; outcomeName: string }[] }[] }
+    }
+    expect(muriqi.details.offers.find((o) => o.id === 298620996)?.outcomes[0]).toMatchObject({
+      id: 1247853363,
+      outcomeName: 'Vedat Muriqi',
+    })
+  })
+
+  it('is deterministic given its seed, and differs with another seed', () => {
+    const a = new SimWorld(opts)
+    const b = new SimWorld(opts)
+    const c = new SimWorld({ ...opts, seed: 8 })
+    for (let i = 0; i < 50; i++) {
+      a.step()
+      b.step()
+      c.step()
+    }
+    expect(snapshot(a)).toBe(snapshot(b))
+    expect(snapshot(a)).not.toBe(snapshot(c))
+  })
+
+  it('moves odds, starts and ends matches, and brings new fixtures', () => {
+    const w = new SimWorld(opts)
+    const before = snapshot(w)
+    const firstIds = new Set(w.events().map((e) => e.id))
+    const stageOf = (id: number) => (w.render(w.get(id)!, false) as { stage: number }).stage
+    expect(stageOf(10748848)).toBe(1)
+    for (let i = 0; i < 45; i++) w.step()
+    expect(stageOf(10748848)).toBe(2)
+    expect(snapshot(w)).not.toBe(before)
+    for (let i = 0; i < 400; i++) w.step()
+    const ids = new Set(w.events().map((e) => e.id))
+    expect([...firstIds].some((id) => !ids.has(id))).toBe(true)
+    expect([...ids].some((id) => !firstIds.has(id))).toBe(true)
+    expect(w.events().length).toBeGreaterThanOrEqual(40)
+  })
+
+  it('prices on the fractional ladder', () => {
+    expect(ladderDecimal(ladderIndex(6))).toBe(6)
+    expect(ODDS_LADDER[ladderIndex(2.4)]).toBe('7/5')
+    expect(ladderDecimal(ladderIndex(1.44))).toBe(1.44)
+  })
+})
