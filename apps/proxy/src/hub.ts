@@ -1,0 +1,328 @@
+import { randomBytes } from 'node:crypto'
+import type {
+  DeltaMessage,
+  EntityKind,
+  EntityState,
+  Feed,
+  FeedStatus,
+  Logger,
+  Op,
+  PricePoint,
+  Selection,
+} from '@oddsboard/model'
+import { applyOps, emptyState, ENTITY_KINDS, silentLogger, stateEntities } from '@oddsboard/model'
+
+/** Options of a {@link Hub}; every field has a default. */
+export interface HubOptions {
+  /** Coalescing window: at most one delta per this many ms (default 10, at most 50). */
+  coalesceMs?: number
+  /** Deltas kept for resume (default 2,000). */
+  ringSize?: number
+  /** Price points kept per selection (default 60). */
+  historyPoints?: number
+  logger?: Logger
+  /** Clock, epoch ms (injectable for tests). */
+  now?: () => number
+}
+
+/** A published delta: the message and its JSON, serialized once for every client. */
+export interface PublishedDelta {
+  message: DeltaMessage
+  /** UTF-8 JSON of `message`; send it as a text frame. */
+  payload: Buffer
+}
+
+/** Counters the hub keeps for `/metrics`. */
+export interface HubCounters {
+  /** Ops applied (after coalescing into deltas). */
+  opsApplied: number
+  /** Batches that `applyOps` refused; each is dropped whole. */
+  badBatches: number
+  /** Deltas published. */
+  deltas: number
+}
+
+const keyOf = (op: Op) =>
+  op.op === 'upsert' ? `${op.entity.kind}\u0000${op.entity.id}` : `${op.kind}\u0000${op.id}`
+
+/**
+ * Keeps only the last op per entity, in the order of those last ops: applying the result
+ * gives the same state as applying every op, in fewer bytes (ops on different entities are
+ * independent, and an entity's final state depends only on its last op).
+ */
+export function compactOps(ops: readonly Op[]): Op[] {
+  const last = new Map<string, number>()
+  for (let i = 0; i < ops.length; i++) last.set(keyOf(ops[i]!), i)
+  if (last.size === ops.length) return ops.slice()
+  return ops.filter((op, i) => last.get(keyOf(op)) === i)
+}
+
+/**
+ * The one authoritative normalized state of the proxy (shared/DESIGN.md, "Data flow").
+ *
+ * Feeds hand it batches of ops; the hub queues them and, at most once per coalescing
+ * window (leading edge: an idle hub publishes on the next turn of the event loop), applies
+ * each queued batch with `applyOps` and publishes the applied ops as ONE delta with
+ * `seq` = previous + 1. A batch that `applyOps` refuses is counted, logged and dropped
+ * whole; the others of the window still apply. Recent deltas sit in a bounded ring buffer
+ * for resume; each selection keeps a bounded price history (a point whenever its decimal
+ * odds change). Holds one timer while ops are pending; {@link Hub.close} clears it.
+ */
+export class Hub {
+  /** Changes whenever the process starts or the state is rebuilt. */
+  readonly epoch: string = randomBytes(6).toString('base64url')
+  private seqValue = 0
+  private stateValue: EntityState = emptyState()
+  private pending: Op[][] = []
+  private timer: NodeJS.Timeout | null = null
+  private lastFlushAt = -Infinity
+  private readonly ring: (Buffer | undefined)[]
+  private ringCount = 0
+  private readonly histories = new Map<string, PricePoint[]>()
+  private readonly feedList: Feed[] = []
+  private readonly unsubscribers: (() => void)[] = []
+  private readonly deltaListeners = new Set<(d: PublishedDelta) => void>()
+  private readonly feedsListeners = new Set<(feeds: FeedStatus[]) => void>()
+  private entitiesJson: { state: EntityState; json: string } | null = null
+  private readonly coalesceMs: number
+  private readonly historyPoints: number
+  private readonly logger: Logger
+  private readonly now: () => number
+  readonly counters: HubCounters = { opsApplied: 0, badBatches: 0, deltas: 0 }
+
+  constructor(options: HubOptions = {}) {
+    this.coalesceMs = Math.min(50, Math.max(0, options.coalesceMs ?? 10))
+    this.ring = new Array<Buffer | undefined>(Math.max(1, options.ringSize ?? 2000))
+    this.historyPoints = Math.max(1, options.historyPoints ?? 60)
+    this.logger = options.logger ?? silentLogger
+    this.now = options.now ?? Date.now
+  }
+
+  /** The seq of the latest delta (0 before the first). */
+  get seq(): number {
+    return this.seqValue
+  }
+
+  /** The current state (immutable; replaced on every change). */
+  get state(): EntityState {
+    return this.stateValue
+  }
+
+  /** Subscribes to a feed's ops and status; the feed is not started here. */
+  addFeed(feed: Feed): void {
+    this.feedList.push(feed)
+    this.unsubscribers.push(
+      feed.onOps((ops) => this.push(ops, feed.source)),
+      feed.onStatus(() => this.emitFeeds()),
+    )
+  }
+
+  /** The feeds' current statuses, in the order they were added. */
+  feeds(): FeedStatus[] {
+    return this.feedList.map((f) => f.status())
+  }
+
+  /** Queues one batch of ops (applied as a unit at the next flush). */
+  push(ops: Op[], source?: string): void {
+    if (!Array.isArray(ops)) {
+      this.counters.badBatches++
+      this.logger.warn({ source }, 'dropped a batch that is not an array of ops')
+      return
+    }
+    if (ops.length === 0) return
+    this.pending.push(ops)
+    this.schedule()
+  }
+
+  /**
+   * Applies every queued batch now and publishes one delta; returns it, or null when
+   * nothing changed (no delta, seq unchanged).
+   */
+  flush(): PublishedDelta | null {
+    if (this.timer !== null) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
+    const batches = this.pending
+    this.pending = []
+    if (batches.length === 0) return null
+    this.lastFlushAt = this.now()
+    const ts = this.now()
+    const applied = this.applyBatches(batches, ts)
+    if (applied.length === 0) return null
+    const ops = compactOps(applied)
+    const message: DeltaMessage = {
+      type: 'delta',
+      epoch: this.epoch,
+      seq: ++this.seqValue,
+      ts,
+      ops,
+    }
+    const payload = Buffer.from(JSON.stringify(message))
+    this.ring[this.seqValue % this.ring.length] = payload
+    this.ringCount = Math.min(this.ring.length, this.ringCount + 1)
+    this.counters.opsApplied += ops.length
+    this.counters.deltas++
+    const published = { message, payload }
+    for (const l of this.deltaListeners) l(published)
+    return published
+  }
+
+  /**
+   * The serialized deltas after `seq` up to the current one, oldest first; `[]` when `seq`
+   * is current; null when they are no longer (or never were) in the ring buffer.
+   */
+  deltasSince(seq: number): Buffer[] | null {
+    if (!Number.isInteger(seq) || seq > this.seqValue || seq < 0) return null
+    const oldest = this.seqValue - this.ringCount + 1
+    if (seq + 1 < oldest) return null
+    const out: Buffer[] = []
+    for (let s = seq + 1; s <= this.seqValue; s++) out.push(this.ring[s % this.ring.length]!)
+    return out
+  }
+
+  /** The snapshot message (state at the current seq, feeds now) as JSON text. */
+  snapshotJson(): string {
+    if (this.entitiesJson?.state !== this.stateValue) {
+      this.entitiesJson = {
+        state: this.stateValue,
+        json: JSON.stringify(stateEntities(this.stateValue)),
+      }
+    }
+    return (
+      `{"type":"snapshot","epoch":${JSON.stringify(this.epoch)},"seq":${this.seqValue},` +
+      `"entities":${this.entitiesJson.json},"feeds":${JSON.stringify(this.feeds())}}`
+    )
+  }
+
+  /** Entities per kind in the current state. */
+  sizes(): Record<EntityKind, number> {
+    const out = {} as Record<EntityKind, number>
+    for (const k of ENTITY_KINDS) out[k] = this.stateValue[k].size
+    return out
+  }
+
+  /**
+   * Price histories, `[epoch ms, decimal odds]` oldest first, of the given selection ids
+   * (unknown ids are left out), or of every selection with a history when `ids` is omitted.
+   */
+  history(ids?: readonly string[]): Record<string, PricePoint[]> {
+    const out: Record<string, PricePoint[]> = {}
+    if (ids === undefined) {
+      for (const [id, points] of this.histories) out[id] = points.slice()
+    } else {
+      for (const id of ids) {
+        const points = this.histories.get(id)
+        if (points !== undefined) out[id] = points.slice()
+      }
+    }
+    return out
+  }
+
+  /** Listens for published deltas; returns the unsubscribe function. */
+  onDelta(listener: (d: PublishedDelta) => void): () => void {
+    this.deltaListeners.add(listener)
+    return () => this.deltaListeners.delete(listener)
+  }
+
+  /** Listens for feed state changes; returns the unsubscribe function. */
+  onFeeds(listener: (feeds: FeedStatus[]) => void): () => void {
+    this.feedsListeners.add(listener)
+    return () => this.feedsListeners.delete(listener)
+  }
+
+  /** Clears the timer, drops pending ops and unsubscribes from the feeds (feeds keep running). */
+  close(): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.pending = []
+    for (const u of this.unsubscribers.splice(0)) u()
+    this.deltaListeners.clear()
+    this.feedsListeners.clear()
+  }
+
+  /**
+   * Applies the window's batches; returns the ops that changed the state. The common case
+   * (every batch well formed) is one `applyOps` call, so each changed kind is copied once
+   * per window, not once per batch; when that throws, each batch is applied on its own and
+   * the bad ones are dropped whole.
+   */
+  private applyBatches(batches: Op[][], ts: number): Op[] {
+    const before = this.stateValue
+    const all = batches.length === 1 ? batches[0]! : batches.flat()
+    try {
+      const after = applyOps(before, all)
+      if (after === before) return []
+      this.recordHistory(before, all, ts)
+      this.stateValue = after
+      return all
+    } catch {
+      // at least one bad batch: find it below
+    }
+    const applied: Op[] = []
+    for (const batch of batches) {
+      const prior = this.stateValue
+      let after: EntityState
+      try {
+        after = applyOps(prior, batch)
+      } catch (err) {
+        this.counters.badBatches++
+        this.logger.warn(
+          { err: (err as Error).message, ops: batch.length },
+          'dropped a batch of ops that does not apply',
+        )
+        continue
+      }
+      if (after === prior) continue
+      this.recordHistory(prior, batch, ts)
+      this.stateValue = after
+      for (const op of batch) applied.push(op)
+    }
+    return applied
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) return
+    const wait = Math.max(0, this.lastFlushAt + this.coalesceMs - this.now())
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.flush()
+    }, wait)
+  }
+
+  private emitFeeds(): void {
+    if (this.feedsListeners.size === 0) return
+    const feeds = this.feeds()
+    for (const l of this.feedsListeners) l(feeds)
+  }
+
+  private recordHistory(before: EntityState, batch: readonly Op[], ts: number): void {
+    const seen = new Map<string, number | null>()
+    for (const op of batch) {
+      if (op.op === 'remove') {
+        if (op.kind === 'selection') {
+          this.histories.delete(op.id)
+          seen.set(op.id, null)
+        }
+        continue
+      }
+      if (op.entity.kind !== 'selection') continue
+      const sel = op.entity as Selection
+      const previous = seen.has(sel.id)
+        ? seen.get(sel.id)
+        : (before.selection.get(sel.id)?.odds ?? null)
+      seen.set(sel.id, sel.odds)
+      if (typeof sel.odds !== 'number' || !Number.isFinite(sel.odds)) continue
+      let points = this.histories.get(sel.id)
+      const last = points?.[points.length - 1]
+      if (sel.odds === previous && last !== undefined) continue
+      if (last !== undefined && last[1] === sel.odds) continue
+      if (points === undefined) {
+        points = []
+        this.histories.set(sel.id, points)
+      }
+      points.push([ts, sel.odds])
+      if (points.length > this.historyPoints) points.splice(0, points.length - this.historyPoints)
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { PassThrough } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { createLogger } from './logger'
+
+describe('createLogger', () => {
+  it('writes JSON lines and censors secrets and cookies', async () => {
+    const out = new PassThrough()
+    const chunks: string[] = []
+    out.on('data', (c: Buffer) => chunks.push(c.toString()))
+    const logger = createLogger('info', out)
+    logger.info(
+      {
+        bet365: { sessionId: 'S3CRET', token: 'T0KEN' },
+        headers: { cookie: 'uuid=abc' },
+        url: 'x',
+      },
+      'feed configured',
+    )
+    logger.debug({}, 'not at info')
+    await new Promise((r) => setImmediate(r))
+    const lines = chunks.join('').trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const line = JSON.parse(lines[0]!)
+    expect(line).toMatchObject({ msg: 'feed configured', level: 30, url: 'x' })
+    expect(lines[0]).not.toMatch(/S3CRET|T0KEN|uuid=abc/)
+    expect(line.bet365.token).toBe('[redacted]')
+  })
+})

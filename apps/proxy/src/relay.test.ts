@@ -1,0 +1,209 @@
+import type net from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import type { DeltaMessage, FeedsMessage, Op, ServerMessage } from '@oddsboard/model'
+import { CLOSE_TOO_SLOW, silentLogger } from '@oddsboard/model'
+import { loadConfig } from './config'
+import { FakeFeed } from './fake-feed'
+import type { RunningProxy } from './server'
+import { startProxy } from './server'
+import { eventOp, selectionOp } from './test-helpers'
+
+const running: RunningProxy[] = []
+const sockets: WebSocket[] = []
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.terminate()
+  await Promise.all(running.splice(0).map((p) => p.close()))
+})
+
+async function start(env: Record<string, string> = {}) {
+  const feed = new FakeFeed('winamax')
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', WEB_DIST: '/nonexistent', ...env })
+  const proxy = await startProxy(config, silentLogger, { feeds: [feed], feedsIntervalMs: 60_000 })
+  running.push(proxy)
+  return { feed, proxy, wsUrl: `${proxy.url.replace('http', 'ws')}/ws` }
+}
+
+/** A client that queues every message; `next(type)` waits (bounded) for the next of that type. */
+function connect(url: string, origin?: string) {
+  const ws = new WebSocket(url, origin === undefined ? {} : { origin })
+  sockets.push(ws)
+  const queue: ServerMessage[] = []
+  const waiters: (() => void)[] = []
+  ws.on('message', (data) => {
+    queue.push(JSON.parse(String(data)) as ServerMessage)
+    for (const w of waiters.splice(0)) w()
+  })
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)))
+  async function next<T extends ServerMessage['type']>(
+    type: T,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const i = queue.findIndex((m) => m.type === type)
+      if (i >= 0) return queue.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no ${type} message within ${timeoutMs} ms`)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left)
+        waiters.push(() => {
+          clearTimeout(t)
+          resolve()
+        })
+      })
+    }
+  }
+  return { ws, queue, next, closed, opened: new Promise((r) => ws.once('open', r)) }
+}
+
+const withTimeout = <T>(p: Promise<T>, ms = 5000) =>
+  Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms))])
+
+describe('relay /ws', () => {
+  it('sends the snapshot on connect, then deltas, then feed changes', async () => {
+    const { feed, proxy, wsUrl } = await start()
+    feed.emit([eventOp(1), selectionOp(1, 2)])
+    proxy.hub.flush()
+    const c = connect(wsUrl, proxy.url)
+    const snap = await c.next('snapshot')
+    expect(snap).toMatchObject({ epoch: proxy.hub.epoch, seq: 1 })
+    expect(snap.entities.map((e) => e.id)).toEqual(['winamax:e1', 'winamax:s1'])
+    expect(snap.feeds).toEqual([expect.objectContaining({ source: 'winamax', state: 'live' })])
+    feed.emit([selectionOp(1, 2.5)])
+    const d = await c.next('delta')
+    expect(d).toMatchObject({
+      type: 'delta',
+      epoch: proxy.hub.epoch,
+      seq: 2,
+      ops: [selectionOp(1, 2.5)],
+    })
+    feed.setState('stale', 'no message for 30 s')
+    const f: FeedsMessage = await c.next('feeds')
+    expect(f.feeds[0]).toMatchObject({
+      source: 'winamax',
+      state: 'stale',
+      error: 'no message for 30 s',
+    })
+  })
+
+  it('replays exactly the missed deltas on resume within the buffer', async () => {
+    const { feed, proxy, wsUrl } = await start()
+    for (let i = 1; i <= 5; i++) {
+      feed.emit([selectionOp(1, 1 + i / 10)])
+      proxy.hub.flush()
+    }
+    const c = connect(`${wsUrl}?epoch=${proxy.hub.epoch}&seq=2`, proxy.url)
+    const got: DeltaMessage[] = [
+      await c.next('delta'),
+      await c.next('delta'),
+      await c.next('delta'),
+    ]
+    expect(got.map((d) => d.seq)).toEqual([3, 4, 5])
+    expect(got[2]!.ops).toEqual([selectionOp(1, 1.5)])
+    feed.emit([selectionOp(1, 1.6)])
+    expect((await c.next('delta')).seq).toBe(6)
+    // a resume message is answered relative to what the connection already has: nothing
+    // is repeated, and the next message is the one after it
+    c.ws.send(JSON.stringify({ type: 'resume', epoch: proxy.hub.epoch, seq: 1 }))
+    c.ws.send(JSON.stringify({ type: 'snapshot' }))
+    expect((await c.next('snapshot')).seq).toBe(6)
+    expect(c.queue).toEqual([])
+    expect(proxy.relay.counters.resumesReplayed).toBe(2)
+    expect(proxy.relay.counters.resumesWithSnapshot).toBe(0)
+  })
+
+  it('answers a resume with a wrong epoch or a seq out of the buffer with a snapshot', async () => {
+    const { feed, proxy, wsUrl } = await start({ RELAY_RING_SIZE: '2' })
+    for (let i = 1; i <= 5; i++) {
+      feed.emit([selectionOp(1, 1 + i / 10)])
+      proxy.hub.flush()
+    }
+    const wrongEpoch = connect(`${wsUrl}?epoch=another-epoch&seq=4`, proxy.url)
+    expect((await wrongEpoch.next('snapshot')).seq).toBe(5)
+    const tooOld = connect(`${wsUrl}?epoch=${proxy.hub.epoch}&seq=1`, proxy.url)
+    const s = await tooOld.next('snapshot')
+    expect(s.seq).toBe(5)
+    expect(s.entities).toEqual([(selectionOp(1, 1.5) as Extract<Op, { op: 'upsert' }>).entity])
+    const future = connect(`${wsUrl}?epoch=${proxy.hub.epoch}&seq=99`, proxy.url)
+    expect((await future.next('snapshot')).seq).toBe(5)
+    for (const c of [wrongEpoch, tooOld, future]) expect(c.queue).toEqual([])
+    expect(proxy.relay.counters.resumesWithSnapshot).toBe(3)
+  })
+
+  it('refuses an origin outside ALLOWED_ORIGINS with 403 and other paths with 404', async () => {
+    const { proxy, wsUrl } = await start()
+    const status = (url: string, origin: string) =>
+      withTimeout(
+        new Promise<number>((resolve) => {
+          const ws = new WebSocket(url, { origin })
+          sockets.push(ws)
+          ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+          ws.on('open', () => resolve(101))
+          ws.on('error', () => {})
+        }),
+      )
+    expect(await status(wsUrl, 'https://evil.example')).toBe(403)
+    expect(await status(wsUrl, `http://localhost:${proxy.port}`)).toBe(101)
+    expect(await status(wsUrl, 'http://localhost:5173')).toBe(101)
+    expect(await status(wsUrl.replace('/ws', '/other'), proxy.url)).toBe(404)
+    const custom = await start({ ALLOWED_ORIGINS: 'https://board.example' })
+    expect(await status(custom.wsUrl, custom.proxy.url)).toBe(403)
+    expect(await status(custom.wsUrl, 'https://board.example')).toBe(101)
+  })
+
+  it('closes a client with 1008 on an invalid message and 1009 on an oversized one', async () => {
+    const { proxy, wsUrl } = await start()
+    const bad = connect(wsUrl, proxy.url)
+    await bad.next('snapshot')
+    bad.ws.send('{"type":"resume","epoch":"x","seq":-1}')
+    expect(await withTimeout(bad.closed)).toBe(1008)
+    const notJson = connect(wsUrl, proxy.url)
+    await notJson.next('snapshot')
+    notJson.ws.send('hello')
+    expect(await withTimeout(notJson.closed)).toBe(1008)
+    const big = connect(wsUrl, proxy.url)
+    await big.next('snapshot')
+    big.ws.send(JSON.stringify({ type: 'snapshot', pad: 'x'.repeat(10_000) }))
+    expect(await withTimeout(big.closed)).toBe(1009)
+    expect(proxy.relay.counters.badClientMessages).toBe(3)
+    // the others are unaffected
+    const good = connect(wsUrl, proxy.url)
+    await good.next('snapshot')
+    good.ws.send(JSON.stringify({ type: 'snapshot', extra: 'ignored' }))
+    await good.next('snapshot')
+  })
+
+  it('closes a client that never reads with 4008 while a normal client keeps receiving', async () => {
+    const { feed, proxy, wsUrl } = await start({ RELAY_MAX_BUFFER_BYTES: '262144' })
+    const good = connect(wsUrl, proxy.url)
+    const slow = connect(wsUrl, proxy.url)
+    await good.next('snapshot')
+    await slow.next('snapshot')
+    const raw = (slow.ws as unknown as { _socket: net.Socket })._socket
+    raw.pause()
+    const name = 'x'.repeat(100_000)
+    // Bounded: 64 MB at most; the kernel buffers fill first, then the server-side buffer.
+    for (let i = 0; i < 640 && proxy.relay.counters.slowClientDisconnects === 0; i++) {
+      feed.emit([selectionOp(1, 1 + (i % 100) / 100 + 0.001, { name })])
+      proxy.hub.flush()
+      const d = await good.next('delta')
+      expect(d.seq).toBe(i + 1)
+    }
+    expect(proxy.relay.counters.slowClientDisconnects).toBe(1)
+    expect(proxy.relay.clients).toBe(1)
+    feed.emit([selectionOp(2, 9)])
+    proxy.hub.flush()
+    expect((await good.next('delta')).ops).toEqual([selectionOp(2, 9)])
+    raw.resume() // reads what was buffered, then the close frame
+    expect(await withTimeout(slow.closed, 15_000)).toBe(CLOSE_TOO_SLOW)
+  })
+
+  it('closes clients with 1001 on shutdown', async () => {
+    const { proxy, wsUrl } = await start()
+    const c = connect(wsUrl, proxy.url)
+    await c.next('snapshot')
+    await proxy.close()
+    expect(await withTimeout(c.closed)).toBe(1001)
+  })
+})

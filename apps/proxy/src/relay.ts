@@ -1,0 +1,300 @@
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocket, WebSocketServer } from 'ws'
+import { z } from 'zod'
+import type { FeedStatus, FeedsMessage, Logger } from '@oddsboard/model'
+import { CLOSE_TOO_SLOW, silentLogger } from '@oddsboard/model'
+import type { Hub, PublishedDelta } from './hub'
+
+/** Options of a {@link Relay}. */
+export interface RelayOptions {
+  hub: Hub
+  /** Origins allowed to open `/ws` (`'*'` allows all). A request without `Origin` (not a browser) is allowed. */
+  allowedOrigins: readonly string[]
+  /** A client whose socket buffer goes over this many bytes is closed with 4008 (default 4 MiB). */
+  maxBufferBytes?: number
+  /** Largest client message, bytes (default 4 KiB); a larger one closes the socket with 1009. */
+  maxPayloadBytes?: number
+  /** Ws-level ping period, ms; a client that missed the previous pong is dropped (default 15 s). */
+  pingIntervalMs?: number
+  /** Period of the `feeds` message, ms (ages and rates move; default 1 s). */
+  feedsIntervalMs?: number
+  logger?: Logger
+}
+
+/** Counters the relay keeps for `/metrics`. */
+export interface RelayCounters {
+  /** Delta messages written to clients (one per client per delta, replays included). */
+  deltasSent: number
+  snapshotsSent: number
+  /** Clients closed with 4008 because their socket buffer went over the limit. */
+  slowClientDisconnects: number
+  /** Client messages that were not valid JSON, not a known message, binary, or too large. */
+  badClientMessages: number
+  /** Resumes answered with the missed deltas / with a snapshot. */
+  resumesReplayed: number
+  resumesWithSnapshot: number
+  /** Upgrades refused (wrong path or origin not allowed). */
+  upgradesRefused: number
+  /** Clients dropped because they did not answer a ping. */
+  deadClients: number
+}
+
+/** Client messages (shared/DESIGN.md, "Relay protocol"); unknown extra fields are ignored. */
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('resume'),
+    epoch: z.string().max(64),
+    seq: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('snapshot') }),
+])
+
+interface Client {
+  ws: WebSocket
+  alive: boolean
+  /** Seq of the latest state sent to this client (snapshot or delta); -1 before any. */
+  seq: number
+}
+
+/** Close code for a client message that is not valid (RFC 6455 policy violation). */
+export const CLOSE_POLICY = 1008
+
+/**
+ * The `/ws` relay (shared/DESIGN.md, "Relay protocol"). On connect a client gets the hub's
+ * snapshot, then every delta (each serialized once by the hub; the same bytes go to every
+ * client), and a `feeds` message on every feed state change and every second.
+ *
+ * Resume: a client that opens `/ws?epoch=E&seq=N` gets, instead of the first snapshot, the
+ * deltas after N from the ring buffer when E is current and they are still there (else the
+ * snapshot). A `{"type":"resume","epoch","seq"}` message is answered the same way but
+ * relative to what the connection was already sent, so nothing is sent twice: after the
+ * snapshot sent on connect there is nothing missing and nothing is sent.
+ * `{"type":"snapshot"}` always gets a snapshot. An invalid client message is counted and
+ * answered by closing with 1008; one over `maxPayloadBytes` is closed by `ws` with 1009
+ * (also counted).
+ *
+ * Refuses upgrades to other paths (404) and from origins outside `allowedOrigins` (403).
+ * A client whose `bufferedAmount` goes over `maxBufferBytes` after a write is taken out of
+ * the broadcast at once and closed with 4008 (`CLOSE_TOO_SLOW`), so it never slows others.
+ */
+export class Relay {
+  readonly counters: RelayCounters = {
+    deltasSent: 0,
+    snapshotsSent: 0,
+    slowClientDisconnects: 0,
+    badClientMessages: 0,
+    resumesReplayed: 0,
+    resumesWithSnapshot: 0,
+    upgradesRefused: 0,
+    deadClients: 0,
+  }
+  private readonly wss: WebSocketServer
+  private readonly clientSet = new Set<Client>()
+  private readonly hub: Hub
+  private readonly origins: Set<string>
+  private readonly maxBufferBytes: number
+  private readonly logger: Logger
+  private readonly timers: NodeJS.Timeout[] = []
+  private readonly unsubscribers: (() => void)[] = []
+  private servers: {
+    server: Server
+    onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  }[] = []
+  private closing = false
+
+  constructor(options: RelayOptions) {
+    this.hub = options.hub
+    this.origins = new Set(options.allowedOrigins)
+    this.maxBufferBytes = options.maxBufferBytes ?? 4 * 1024 * 1024
+    this.logger = options.logger ?? silentLogger
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayloadBytes ?? 4096,
+      perMessageDeflate: false,
+    })
+    this.unsubscribers.push(
+      this.hub.onDelta((d) => this.broadcastDelta(d)),
+      this.hub.onFeeds((feeds) => this.broadcastFeeds(feeds)),
+    )
+    this.timers.push(
+      setInterval(() => this.broadcastFeeds(this.hub.feeds()), options.feedsIntervalMs ?? 1000),
+      setInterval(() => this.pingAll(), options.pingIntervalMs ?? 15_000),
+    )
+  }
+
+  /** Connected clients. */
+  get clients(): number {
+    return this.clientSet.size
+  }
+
+  /** Handles WebSocket upgrades of `server` (path `/ws`). */
+  attach(server: Server): void {
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head)
+    server.on('upgrade', onUpgrade)
+    this.servers.push({ server, onUpgrade })
+  }
+
+  /**
+   * Stops the timers, closes every client with 1001 (going away) and resolves once they
+   * are gone; clients that do not finish the close handshake within `graceMs` are cut.
+   */
+  async close(graceMs = 2000): Promise<void> {
+    this.closing = true
+    for (const t of this.timers.splice(0)) clearInterval(t)
+    for (const u of this.unsubscribers.splice(0)) u()
+    for (const { server, onUpgrade } of this.servers) server.off('upgrade', onUpgrade)
+    this.servers = []
+    const sockets = [...this.wss.clients]
+    await Promise.all(
+      sockets.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === WebSocket.CLOSED) return resolve()
+            const cut = setTimeout(() => ws.terminate(), graceMs)
+            ws.once('close', () => {
+              clearTimeout(cut)
+              resolve()
+            })
+            if (ws.readyState === WebSocket.OPEN) ws.close(1001, 'server shutting down')
+          }),
+      ),
+    )
+    this.clientSet.clear()
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://relay.invalid')
+    if (url.pathname !== '/ws') return this.refuse(socket, 404, 'Not Found', 'no such endpoint')
+    if (this.closing) return this.refuse(socket, 503, 'Service Unavailable', 'shutting down')
+    const origin = req.headers.origin
+    if (origin !== undefined && !this.origins.has('*') && !this.origins.has(origin)) {
+      this.logger.warn({ origin }, 'refused a /ws upgrade from an origin not allowed')
+      return this.refuse(socket, 403, 'Forbidden', 'origin not allowed')
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, url))
+  }
+
+  private refuse(socket: Duplex, status: number, reason: string, body: string): void {
+    this.counters.upgradesRefused++
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
+    socket.destroy()
+  }
+
+  private connected(ws: WebSocket, url: URL): void {
+    const client: Client = { ws, alive: true, seq: -1 }
+    this.clientSet.add(client)
+    ws.on('pong', () => {
+      client.alive = true
+    })
+    ws.on('message', (data, isBinary) => this.message(client, data as Buffer, isBinary))
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.badClientMessages++
+      this.logger.debug({ err: err.message, code: err.code }, 'relay client socket error')
+    })
+    ws.on('close', () => this.clientSet.delete(client))
+    const epoch = url.searchParams.get('epoch')
+    const seq = Number(url.searchParams.get('seq') ?? NaN)
+    if (epoch !== null) this.resume(client, epoch, seq)
+    else this.sendSnapshot(client)
+  }
+
+  private message(client: Client, data: Buffer, isBinary: boolean): void {
+    let parsed: z.infer<typeof clientMessage> | null = null
+    if (!isBinary) {
+      try {
+        const r = clientMessage.safeParse(JSON.parse(data.toString('utf8')))
+        if (r.success) parsed = r.data
+      } catch {
+        // not JSON: handled as invalid below
+      }
+    }
+    if (parsed === null) {
+      this.counters.badClientMessages++
+      this.logger.debug({ bytes: data.length }, 'closed a relay client after an invalid message')
+      this.clientSet.delete(client)
+      client.ws.close(CLOSE_POLICY, 'invalid message')
+      return
+    }
+    if (parsed.type === 'snapshot') this.sendSnapshot(client)
+    else this.resume(client, parsed.epoch, parsed.seq)
+  }
+
+  /**
+   * Answers a resume from `epoch`/`seq`, relative to what this connection was already sent
+   * (so nothing is sent twice): the deltas after max(seq, the client's seq) when `epoch` is
+   * current and they are buffered; nothing when the connection is already up to date (as
+   * it is after the snapshot sent on connect); else a snapshot.
+   */
+  private resume(client: Client, epoch: string, seq: number): void {
+    const upToDate = client.seq === this.hub.seq
+    const deltas =
+      epoch === this.hub.epoch && Number.isInteger(seq)
+        ? this.hub.deltasSince(Math.max(seq, client.seq))
+        : null
+    if (deltas === null && !upToDate) {
+      this.counters.resumesWithSnapshot++
+      this.sendSnapshot(client)
+      return
+    }
+    this.counters.resumesReplayed++
+    for (const payload of deltas ?? []) {
+      this.counters.deltasSent++
+      if (!this.send(client, payload)) return
+    }
+    client.seq = this.hub.seq
+  }
+
+  private sendSnapshot(client: Client): void {
+    this.counters.snapshotsSent++
+    if (this.send(client, this.hub.snapshotJson())) client.seq = this.hub.seq
+  }
+
+  private broadcastDelta(d: PublishedDelta): void {
+    for (const client of this.clientSet) {
+      this.counters.deltasSent++
+      if (this.send(client, d.payload)) client.seq = d.message.seq
+    }
+  }
+
+  private broadcastFeeds(feeds: FeedStatus[]): void {
+    if (this.clientSet.size === 0) return
+    const message: FeedsMessage = { type: 'feeds', feeds }
+    const payload = Buffer.from(JSON.stringify(message))
+    for (const client of this.clientSet) this.send(client, payload)
+  }
+
+  /** Writes one text frame; closes the client with 4008 when its buffer is over the limit. */
+  private send(client: Client, data: Buffer | string): boolean {
+    const ws = client.ws
+    if (ws.readyState !== WebSocket.OPEN || !this.clientSet.has(client)) return false
+    ws.send(data, { binary: false })
+    if (ws.bufferedAmount <= this.maxBufferBytes) return true
+    this.counters.slowClientDisconnects++
+    this.clientSet.delete(client)
+    this.logger.info(
+      { bufferedAmount: ws.bufferedAmount, limit: this.maxBufferBytes },
+      'closed a relay client that cannot keep up (4008)',
+    )
+    ws.close(CLOSE_TOO_SLOW, 'too slow')
+    return false
+  }
+
+  private pingAll(): void {
+    for (const client of this.clientSet) {
+      if (!client.alive) {
+        this.counters.deadClients++
+        this.clientSet.delete(client)
+        client.ws.terminate()
+        continue
+      }
+      client.alive = false
+      client.ws.ping()
+    }
+  }
+}
