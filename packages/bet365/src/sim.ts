@@ -1,0 +1,457 @@
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { fractionalToDecimal, silentLogger, type Logger, type SimServer } from '@oddsboard/model'
+import {
+  decodeBody,
+  decodeClientFrame,
+  decodeRecord,
+  encodeFrame,
+  encodeHandshakeReply,
+  ZapDecodeError,
+  type ZapFields,
+  type ZapMessage,
+  type ZapRecord,
+} from './codec'
+import { INPLAY_2026_TOPIC, inPlay2026Body, navoneDarderiRecords } from './fixtures'
+import { parseTennisScore } from './tennis'
+import {
+  formatTennisScore,
+  matchWinProbability,
+  mulberry32,
+  newMatch,
+  playPoint,
+  priceFractional,
+  scoreOf,
+  stateFromScore,
+  type MatchState,
+} from './tennis'
+import { formatZapTime, TIME_TOPIC, TopicTree, type TopicNode } from './tree'
+
+/**
+ * The Bet365 simulator: a `ws` server at `/zap/` that speaks the zap protocol exactly as the
+ * feed expects from the real site (handshake `100\x02<id>\x00`, subprotocol
+ * `zap-protocol-v1`, `\x14`/`\x15` messages joined by `\x08`). On an in-play subscription
+ * it serves the REAL 2026-05-30 in-play load (fixtures/inplay-2026-05-30-body.txt) with the
+ * seed's Navone v Darderi match added to the tennis section, then plays every tennis match
+ * point by point with the scoring engine of `tennis.ts`: each point is one frame of `U`
+ * deltas (selection odds first, then the event's `XP`/`SS`/`PI`, as the seed's "Mixed
+ * update"), finished matches are deleted with `D` and replaced by a new match inserted with
+ * `I`, and `__time` heartbeats go out every second. Play starts when the first client
+ * subscribes; the points of each match are deterministic given `seed`.
+ */
+
+/** Options of {@link startBet365Sim}. */
+export interface Bet365SimOptions {
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Default 0 (an ephemeral port). */
+  port?: number
+  logger?: Logger
+  /** Seed of every random draw (points, new matches). Default 365. */
+  seed?: number
+  /** Time scale: 2 plays points twice as fast. Default 1 (a point every 1–4 s per match). */
+  speed?: number
+  /** Sessions to refuse with `111` (tests of the feed's rejected state). Default: none. */
+  rejectSession?: (sessionId: string | null) => boolean
+}
+
+/** A running simulator, with controls for tests. */
+export interface Bet365SimServer extends SimServer {
+  /** Closes every client socket (the server keeps running): the feed must reconnect. */
+  dropConnections(): void
+  /** Removes an event node (by `IT`) from the simulated world; `notify: false` sends no `D` (a delete missed while away). */
+  removeEvent(it: string, notify?: boolean): void
+  /** While frozen nothing is sent (no heartbeat, no points): the feed must see it as stale. */
+  setFrozen(frozen: boolean): void
+  /** `IT`s of the tennis events currently played. */
+  tennisEvents(): string[]
+}
+
+const SUBPROTOCOLS = ['zap-protocol-v1', 'zap-protocol-v2']
+const TENNIS_CL_IT = 'CL_13_1_3'
+const SLAM = /^(French Open|Wimbledon|US Open|Australian Open)$/
+const FIRST = [
+  'Luca',
+  'Mateo',
+  'Jonas',
+  'Nikola',
+  'Hugo',
+  'Elena',
+  'Sofia',
+  'Marta',
+  'Ines',
+  'Anna',
+]
+const LAST = [
+  'Berger',
+  'Ruiz',
+  'Novak',
+  'Lindqvist',
+  'Moreau',
+  'Kovac',
+  'Ferreira',
+  'Sato',
+  'Brandt',
+]
+
+interface LiveMatch {
+  evIt: string
+  /** Money line selection `IT`s by `OR` (player 0, player 1). */
+  paIts: [string, string] | null
+  state: MatchState
+  rng: () => number
+  /** Point-win probabilities on serve of player 0 and player 1. */
+  p: [number, number]
+  nextAt: number
+  started: boolean
+  endedAt: number | null
+}
+
+function hashSeed(seed: number, salt: string): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0
+  for (let i = 0; i < salt.length; i++) h = Math.imul(h ^ salt.charCodeAt(i), 0x01000193) >>> 0
+  return h
+}
+
+/** Point-win probabilities that reproduce `target` = P(player 0 wins) at `state` (bisection). */
+function calibrate(state: MatchState, target: number): [number, number] {
+  const t = Math.min(0.97, Math.max(0.03, target))
+  let lo = -0.3
+  let hi = 0.3
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2
+    if (matchWinProbability(state, 0.62 + mid / 2, 0.62 - mid / 2) < t) lo = mid
+    else hi = mid
+  }
+  const d = (lo + hi) / 2
+  return [0.62 + d / 2, 0.62 - d / 2]
+}
+
+/**
+ * Starts the simulator on `host:port` (default 127.0.0.1, ephemeral port). Resolves once
+ * listening with `url` = `ws://HOST:PORT/zap/`. `close()` stops every timer and socket.
+ */
+export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Bet365SimServer> {
+  const logger = options.logger ?? silentLogger
+  const seed = options.seed ?? 365
+  const speed = options.speed ?? 1
+  const worldRng = mulberry32(hashSeed(seed, 'world'))
+  const tree = new TopicTree()
+  const matches = new Map<string, LiveMatch>()
+  const clients = new Set<WebSocket>()
+  const subscribed = new Set<WebSocket>()
+  let frozen = false
+  let nextId = 900_000_000
+  let connections = 0
+
+  // The world: the real 2026 load with the seed's example appended to its tennis section.
+  const loadRecords = decodeBody(inPlay2026Body()).records
+  const navone = navoneDarderiRecords().map(decodeRecord)
+  let insertAt = loadRecords.findIndex((r) => r.type === 'CL' && r.fields.ID === '13')
+  while (insertAt + 1 < loadRecords.length && loadRecords[insertAt + 1]!.type !== 'CL') insertAt++
+  loadRecords.splice(insertAt + 1, 0, ...navone)
+  tree.apply({ kind: 'load', topic: INPLAY_2026_TOPIC, op: 'F', records: loadRecords })
+  const competitions = [
+    ...new Set(loadRecords.filter((r) => r.fields.CL === '13').map((r) => r.fields.CT ?? '')),
+  ].filter((n) => n !== '')
+
+  const moneyLine = (ev: TopicNode): [string, string] | null => {
+    const ma = ev.children.find((c) => c.type === 'MA')
+    const pas = ma?.children.filter((c) => c.type === 'PA') ?? []
+    const p0 = pas.find((p) => p.fields.OR === '0')
+    const p1 = pas.find((p) => p.fields.OR === '1')
+    return p0 && p1 ? [p0.it, p1.it] : null
+  }
+
+  const addMatch = (ev: TopicNode, now: number): void => {
+    const parsed = parseTennisScore(ev.fields.SS ?? '', ev.fields.XP, ev.fields.PI)
+    if (!parsed.ok) {
+      logger.warn({ it: ev.it, error: parsed.error }, 'bet365 sim: score not playable')
+      return
+    }
+    let state: MatchState
+    try {
+      state = stateFromScore(parsed.score, SLAM.test(ev.fields.CT ?? '') ? 5 : 3)
+    } catch (e) {
+      logger.warn({ it: ev.it, error: (e as Error).message }, 'bet365 sim: score not playable')
+      return
+    }
+    if (state.winner !== null) return
+    const paIts = moneyLine(ev)
+    let target = 0.5
+    if (paIts !== null) {
+      try {
+        const d0 = fractionalToDecimal(tree.get(paIts[0])?.fields.OD ?? '')
+        const d1 = fractionalToDecimal(tree.get(paIts[1])?.fields.OD ?? '')
+        if (d0 !== null && d1 !== null) target = 1 / d0 / (1 / d0 + 1 / d1)
+      } catch {
+        // Unpriced or odd prices: start from an even match.
+      }
+    }
+    const rng = mulberry32(hashSeed(seed, ev.it))
+    matches.set(ev.it, {
+      evIt: ev.it,
+      paIts,
+      state,
+      rng,
+      p: calibrate(state, target),
+      nextAt: now + (1000 + rng() * 3000) / speed,
+      started: ev.fields.FS !== '0',
+      endedAt: null,
+    })
+  }
+
+  const now0 = Date.now()
+  const isTennis = (node: TopicNode): boolean => {
+    for (let p = node.parent; p !== null; p = p.parent)
+      if (p.type === 'CL') return p.it === TENNIS_CL_IT
+    return false
+  }
+  for (const node of tree.nodes()) if (node.type === 'EV' && isTennis(node)) addMatch(node, now0)
+
+  const send = (ws: WebSocket, frame: string): void => {
+    if (ws.readyState === ws.OPEN) ws.send(frame)
+  }
+  const broadcast = (messages: ZapMessage[]): void => {
+    for (const m of messages) tree.apply(m)
+    if (frozen) return
+    const frame = encodeFrame(messages)
+    for (const ws of subscribed) send(ws, frame)
+  }
+  const delta = (topic: string, op: ZapMessage['op'], records: ZapRecord[]): ZapMessage => ({
+    kind: 'delta',
+    topic,
+    op,
+    records,
+  })
+  const timeRecord = (): ZapRecord => ({
+    type: 'IN',
+    fields: { TI: formatZapTime(Date.now()), UF: '55' },
+  })
+
+  const pointFor = (m: LiveMatch, now: number): void => {
+    const server = m.state.server
+    const pServe = m.p[server]
+    const by = m.rng() < pServe ? server : server === 0 ? 1 : 0
+    const before = m.state
+    m.state = playPoint(m.state, by)
+    m.nextAt = now + (1000 + m.rng() * 3000) / speed
+    const messages: ZapMessage[] = []
+    if (m.paIts !== null) {
+      const p0 = matchWinProbability(m.state, m.p[0], m.p[1])
+      const odds = m.state.winner === null ? [priceFractional(p0), priceFractional(1 - p0)] : null
+      m.paIts.forEach((it, i) => {
+        const node = tree.get(it)
+        if (node === undefined) return
+        const fields: ZapFields = {}
+        if (odds === null) fields.SU = '1'
+        else if (node.fields.OD !== odds[i]) fields.OD = odds[i]!
+        if (Object.keys(fields).length > 0) messages.push(delta(it, 'U', [{ type: '', fields }]))
+      })
+    }
+    const a = formatTennisScore(scoreOf(before))
+    const b = formatTennisScore(scoreOf(m.state))
+    const fields: ZapFields = {}
+    if (a.PI !== b.PI) fields.PI = b.PI
+    fields.XP = b.XP
+    if (a.SS !== b.SS) fields.SS = b.SS
+    if (!m.started) {
+      fields.FS = '1'
+      m.started = true
+    }
+    messages.push(delta(m.evIt, 'U', [{ type: '', fields }]))
+    broadcast(messages)
+    if (m.state.winner !== null) m.endedAt = now
+  }
+
+  const newName = (): string =>
+    `${FIRST[Math.floor(worldRng() * FIRST.length)]} ${LAST[Math.floor(worldRng() * LAST.length)]}`
+
+  const insertMatch = (now: number): void => {
+    const cl = tree.get(TENNIS_CL_IT)
+    if (cl === undefined) return
+    const ev = String(nextId++)
+    const fx = String(nextId++)
+    const pa0 = String(nextId++)
+    const pa1 = String(nextId++)
+    const p0 = newName()
+    let p1 = newName()
+    while (p1 === p0) p1 = newName()
+    const ct = competitions[Math.floor(worldRng() * competitions.length)] ?? 'Simulated'
+    const server = worldRng() < 0.5 ? 0 : 1
+    const state = newMatch(SLAM.test(ct) ? 5 : 3, server)
+    const pr = matchWinProbability(state, 0.62, 0.62)
+    const evIt = `L13-sim-${ev}_1_3`
+    const records: ZapRecord[] = [
+      {
+        type: 'EV',
+        fields: {
+          AU: '0',
+          C1: '1',
+          CL: '13',
+          CT: ct,
+          ES: '0',
+          FI: ev,
+          FS: '0',
+          ID: `${ev}C13A_1_3`,
+          IT: evIt,
+          NA: `${p0} v ${p1}`,
+          OI: fx,
+          OR: String(cl.children.length),
+          PI: server === 0 ? '0,1' : '1,0',
+          SS: '0-0',
+          XP: '0-0',
+        },
+      },
+      {
+        type: 'MA',
+        fields: { CN: '2', FI: fx, ID: '1763', IT: `L${ev}C13-1763_1_3`, MA: '1763', OR: '0' },
+      },
+      ...[p0, p1].map((name, i): ZapRecord => ({
+        type: 'PA',
+        fields: {
+          FI: fx,
+          HA: '',
+          HD: '',
+          ID: i === 0 ? pa0 : pa1,
+          IT: `L${fx}-${i === 0 ? pa0 : pa1}_1_3`,
+          NA: name,
+          OD: priceFractional(i === 0 ? pr : 1 - pr),
+          OR: String(i),
+          SU: '0',
+        },
+      })),
+    ]
+    broadcast([delta(TENNIS_CL_IT, 'I', records)])
+    const node = tree.get(evIt)
+    if (node !== undefined) addMatch(node, now)
+  }
+
+  const removeEvent = (it: string, notify = true): void => {
+    matches.delete(it)
+    const message = delta(it, 'D', [])
+    if (notify) broadcast([message])
+    else tree.apply(message)
+  }
+
+  // The world starts moving when the first client subscribes, so that client sees every point.
+  let playing = false
+  const startPlaying = (): void => {
+    if (playing) return
+    playing = true
+    const shift = Date.now() - now0
+    for (const m of matches.values()) m.nextAt += shift
+  }
+
+  const tick = (): void => {
+    if (!playing) return
+    const now = Date.now()
+    for (const m of [...matches.values()]) {
+      if (m.endedAt !== null) {
+        if (now - m.endedAt >= 3000 / speed) {
+          removeEvent(m.evIt)
+          insertMatch(now)
+        }
+      } else if (now >= m.nextAt) {
+        pointFor(m, now)
+      }
+    }
+  }
+
+  const wss = new WebSocketServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    path: '/zap/',
+    handleProtocols: (protocols) => SUBPROTOCOLS.find((p) => protocols.has(p)) ?? false,
+  })
+
+  const serveTopics = (ws: WebSocket, topics: readonly string[]): void => {
+    const messages: ZapMessage[] = []
+    for (const topic of topics) {
+      if (topic === TIME_TOPIC) continue
+      if (topic.startsWith('OVInPlay')) {
+        subscribed.add(ws)
+        const records = tree.toRecords(INPLAY_2026_TOPIC)
+        messages.push({ kind: 'load', topic, op: 'F', records })
+        startPlaying()
+      } else {
+        // Unknown topic: the EMPTY notice (captures mahendrakalkura #5).
+        messages.push({ kind: 'load', topic: 'EMPTY', op: 'F', records: [] })
+        messages[messages.length - 1]!.records.push({ type: 'IN', fields: { EM: '1', TO: topic } })
+      }
+    }
+    if (messages.length > 0 && !frozen) send(ws, encodeFrame(messages))
+  }
+
+  wss.on('connection', (ws) => {
+    clients.add(ws)
+    let handshaken = false
+    const id = `I1PIP${++connections}-${Math.floor(worldRng() * 2 ** 40).toString(36)}`
+    ws.on('message', (data) => {
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data)
+      let frame
+      try {
+        frame = decodeClientFrame(text)
+      } catch (e) {
+        if (!(e instanceof ZapDecodeError)) throw e
+        logger.warn({ reason: e.reason }, 'bet365 sim: unknown client frame')
+        return
+      }
+      if (frame.kind === 'handshake') {
+        if (options.rejectSession?.(frame.sessionId) === true) {
+          send(ws, encodeHandshakeReply('111', id))
+          ws.close()
+          return
+        }
+        handshaken = true
+        send(ws, encodeHandshakeReply('100', id))
+        send(
+          ws,
+          encodeFrame([{ kind: 'load', topic: TIME_TOPIC, op: 'F', records: [timeRecord()] }]),
+        )
+        serveTopics(ws, frame.topics)
+      } else if (handshaken) {
+        serveTopics(ws, frame.topics)
+      }
+    })
+    ws.on('close', () => {
+      clients.delete(ws)
+      subscribed.delete(ws)
+    })
+    ws.on('error', () => ws.terminate())
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve)
+    wss.once('error', reject)
+  })
+  const heartbeat = setInterval(() => {
+    if (frozen) return
+    const frame = encodeFrame([delta(TIME_TOPIC, 'U', [timeRecord()])])
+    for (const ws of clients) send(ws, frame)
+  }, 1000)
+  const ticker = setInterval(tick, Math.max(10, Math.min(100, 100 / speed)))
+  const { port } = wss.address() as AddressInfo
+  const host = options.host ?? '127.0.0.1'
+  logger.info({ port, matches: matches.size }, 'bet365 sim listening')
+
+  return {
+    url: `ws://${host}:${port}/zap/`,
+    async close() {
+      clearInterval(heartbeat)
+      clearInterval(ticker)
+      for (const ws of clients) ws.terminate()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+    },
+    dropConnections() {
+      for (const ws of clients) ws.terminate()
+    },
+    removeEvent,
+    setFrozen(value: boolean) {
+      frozen = value
+    },
+    tennisEvents() {
+      return [...matches.keys()]
+    },
+  }
+}
