@@ -2,11 +2,11 @@ import { test as base } from '@playwright/test'
 import { startProxy, type ProxyProcess } from './proxy'
 
 /**
- * `test` with a worker-scoped `proxy`: one real proxy in default (sim) mode per worker,
+ * `test` with a worker-scoped `oddsProxy`: one real proxy in default (sim) mode per worker,
  * on an ephemeral port; `page.goto('/')` is relative to it.
  */
-export const test = base.extend<object, { proxy: ProxyProcess }>({
-  proxy: [
+export const test = base.extend<object, { oddsProxy: ProxyProcess }>({
+  oddsProxy: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const proxy = await startProxy()
@@ -15,7 +15,7 @@ export const test = base.extend<object, { proxy: ProxyProcess }>({
     },
     { scope: 'worker' },
   ],
-  baseURL: async ({ proxy }, use) => use(proxy.url),
+  baseURL: async ({ oddsProxy }, use) => use(oddsProxy.url),
 })
 
 export { expect } from '@playwright/test'

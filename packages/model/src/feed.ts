@@ -34,8 +34,8 @@ export interface Feed {
 }
 
 /** A short, single-line sample of a bad frame for logs: at most `max` characters, controls escaped. */
-export function frameSample(frame: string | Buffer, max = 120): string {
-  const text = typeof frame === 'string' ? frame : frame.toString('utf8')
+export function frameSample(frame: string | Uint8Array, max = 120): string {
+  const text = typeof frame === 'string' ? frame : new TextDecoder().decode(frame)
   // eslint-disable-next-line no-control-regex
   const escaped = text
     .slice(0, max)
@@ -102,7 +102,7 @@ export class FeedTracker {
    * Counts a malformed upstream frame and logs it with a short sample: the first 5, then
    * every 100th, so a flood of bad frames cannot flood the log.
    */
-  badFrame(frame: string | Buffer, reason: string): void {
+  badFrame(frame: string | Uint8Array, reason: string): void {
     const n = ++this.current.badFrames
     if (n <= 5 || n % 100 === 0) {
       this.logger.warn(

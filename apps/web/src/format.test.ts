@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { formatAge, formatChange, formatOdds, formatPercent, formatScore } from './format'
+
+describe('format', () => {
+  it('shows decimal odds with two decimals, or the book fractional text', () => {
+    expect(formatOdds(5.5, '9/2', false)).toBe('5.50')
+    expect(formatOdds(5.5, '9/2', true)).toBe('9/2')
+    expect(formatOdds(2.5, undefined, true)).toBe('3/2')
+    expect(formatOdds(null, undefined, false)).toBe('–')
+  })
+
+  it('writes ages relative to now', () => {
+    expect(formatAge(null, 0)).toBe('–')
+    expect(formatAge(10_000, 10_500)).toBe('now')
+    expect(formatAge(0, 12_000)).toBe('12s ago')
+    expect(formatAge(0, 4 * 60_000 + 5000)).toBe('4m ago')
+    expect(formatAge(0, 2 * 3_600_000)).toBe('2h ago')
+  })
+
+  it('writes percentages and signed changes', () => {
+    expect(formatPercent(0.0512)).toBe('5.1%')
+    expect(formatPercent(null)).toBe('–')
+    expect(formatChange(0.125)).toBe('+12.5%')
+    expect(formatChange(-0.03)).toBe('−3.0%')
+  })
+
+  it('writes goal and tennis scores', () => {
+    expect(formatScore({ home: 2, away: 1 })).toBe('2–1')
+    expect(
+      formatScore({
+        sets: [
+          [6, 4],
+          [3, 2],
+        ],
+        points: ['30', '15'],
+        server: 0,
+      }),
+    ).toBe('6-4 3-2')
+    expect(formatScore(undefined)).toBe('')
+  })
+})

@@ -1,0 +1,58 @@
+import { decimalToFractional, isTennisScore, type Event } from '@oddsboard/model'
+
+/**
+ * Odds as text: decimal with 2 decimals (e.g. "5.50"), or fractional ("9/2") when
+ * `fractional`; the book's own fractional text is preferred over a computed one.
+ * Unpriced (null) shows "–".
+ */
+export function formatOdds(
+  decimal: number | null,
+  oddsText: string | undefined,
+  fractional: boolean,
+): string {
+  if (decimal === null) return '–'
+  if (!fractional) return decimal.toFixed(2)
+  if (oddsText !== undefined && /^\d+\/\d+$/.test(oddsText)) return oddsText
+  if (decimal <= 1) return '0/1'
+  return decimalToFractional(decimal)
+}
+
+/** Age of a change for a label: "now", "12s ago", "4m ago", "2h ago"; "–" when never. */
+export function formatAge(ts: number | null | undefined, now: number): string {
+  if (ts === null || ts === undefined) return '–'
+  const s = Math.max(0, Math.floor((now - ts) / 1000))
+  if (s < 1) return 'now'
+  if (s < 60) return `${s}s ago`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m}m ago`
+  return `${Math.floor(m / 60)}h ago`
+}
+
+/** A probability or margin as a percentage with one decimal, e.g. 0.0512 → "5.1%". */
+export function formatPercent(fraction: number | null, digits = 1): string {
+  if (fraction === null || !Number.isFinite(fraction)) return '–'
+  return `${(fraction * 100).toFixed(digits)}%`
+}
+
+/** A signed relative change, e.g. 0.125 → "+12.5%", -0.03 → "−3.0%". */
+export function formatChange(fraction: number): string {
+  const pct = (Math.abs(fraction) * 100).toFixed(1)
+  return fraction > 0 ? `+${pct}%` : fraction < 0 ? `−${pct}%` : '0.0%'
+}
+
+/** Score text for list views: "2–1" for goals, sets "6-4 3-2" for tennis, "" when none. */
+export function formatScore(score: Event['score']): string {
+  if (score === undefined) return ''
+  if (isTennisScore(score)) return score.sets.map(([a, b]) => `${a}-${b}`).join(' ')
+  return `${score.home}–${score.away}`
+}
+
+/** Start time as local "HH:MM", or "Tue 21:00" when not today. */
+export function formatStart(ts: number | undefined, now: number): string {
+  if (ts === undefined) return ''
+  const d = new Date(ts)
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+  const today = new Date(now)
+  if (d.toDateString() === today.toDateString()) return hm
+  return `${d.toLocaleDateString('en-GB', { weekday: 'short' })} ${d.getDate()}/${d.getMonth() + 1} ${hm}`
+}

@@ -1,0 +1,226 @@
+import type { Entity, Selection, SnapshotMessage } from '@oddsboard/model'
+import { describe, expect, it } from 'vitest'
+import {
+  applyServerMessage,
+  emptyBoard,
+  HISTORY_LIMIT,
+  mergeHistory,
+  type BoardData,
+} from './board'
+
+const sel = (id: string, odds: number | null, extra: Partial<Selection> = {}): Selection => ({
+  kind: 'selection',
+  id,
+  source: 'winamax',
+  eventId: 'winamax:e1',
+  marketId: 'winamax:m1',
+  name: id,
+  order: 0,
+  odds,
+  suspended: false,
+  ...extra,
+})
+
+const snapshot = (entities: Entity[], seq = 10, epoch = 'E1'): SnapshotMessage => ({
+  type: 'snapshot',
+  epoch,
+  seq,
+  entities,
+  feeds: [
+    {
+      source: 'winamax',
+      state: 'live',
+      lastMessageAt: 1,
+      reconnects: 0,
+      messagesPerSec: 1,
+      messages: 1,
+      badFrames: 0,
+    },
+  ],
+})
+
+function start(): BoardData {
+  return applyServerMessage(emptyBoard(), snapshot([sel('a', 2), sel('b', 3)]), 1000).data
+}
+
+describe('applyServerMessage', () => {
+  it('loads a snapshot with its epoch, seq and feeds', () => {
+    const d = start()
+    expect(d.epoch).toBe('E1')
+    expect(d.seq).toBe(10)
+    expect(d.entities.selection.get('a')?.odds).toBe(2)
+    expect(d.feeds.winamax?.state).toBe('live')
+    expect(d.history.get('a')).toEqual([[1000, 2]])
+  })
+
+  it('applies a following delta and records the move up or down with the previous odds', () => {
+    const d0 = start()
+    const { data, needSnapshot } = applyServerMessage(
+      d0,
+      {
+        type: 'delta',
+        epoch: 'E1',
+        seq: 11,
+        ts: 5000,
+        ops: [
+          { op: 'upsert', entity: sel('a', 2.5) },
+          { op: 'upsert', entity: sel('b', 2.8) },
+        ],
+      },
+      6000,
+    )
+    expect(needSnapshot).toBe(false)
+    expect(data.seq).toBe(11)
+    expect(data.moves.get('a')).toEqual({ ts: 5000, dir: 1, prev: 2 })
+    expect(data.moves.get('b')).toEqual({ ts: 5000, dir: -1, prev: 3 })
+    expect(data.history.get('a')).toEqual([
+      [1000, 2],
+      [5000, 2.5],
+    ])
+  })
+
+  it('asks for a snapshot on a seq gap or another epoch and leaves the state untouched', () => {
+    const d0 = start()
+    const gap = applyServerMessage(
+      d0,
+      { type: 'delta', epoch: 'E1', seq: 13, ts: 1, ops: [{ op: 'upsert', entity: sel('a', 9) }] },
+      0,
+    )
+    expect(gap.needSnapshot).toBe(true)
+    expect(gap.data).toBe(d0)
+    const epoch = applyServerMessage(d0, { type: 'delta', epoch: 'E2', seq: 11, ts: 1, ops: [] }, 0)
+    expect(epoch.needSnapshot).toBe(true)
+    expect(epoch.data).toBe(d0)
+  })
+
+  it('ignores a duplicate (old seq) and deltas before any snapshot', () => {
+    const d0 = start()
+    const dup = applyServerMessage(
+      d0,
+      { type: 'delta', epoch: 'E1', seq: 10, ts: 1, ops: [{ op: 'upsert', entity: sel('a', 9) }] },
+      0,
+    )
+    expect(dup).toEqual({ data: d0, needSnapshot: false })
+    const early = applyServerMessage(
+      emptyBoard(),
+      { type: 'delta', epoch: 'E1', seq: 1, ts: 1, ops: [] },
+      0,
+    )
+    expect(early.needSnapshot).toBe(false)
+    expect(early.data.epoch).toBeNull()
+  })
+
+  it('records no move or history point when only a non-price field changed', () => {
+    const d0 = start()
+    const historyBefore = d0.history.get('a')
+    const { data } = applyServerMessage(
+      d0,
+      {
+        type: 'delta',
+        epoch: 'E1',
+        seq: 11,
+        ts: 1,
+        ops: [{ op: 'upsert', entity: sel('a', 2, { hotUsers: 12 }) }],
+      },
+      0,
+    )
+    expect(data.entities.selection.get('a')?.hotUsers).toBe(12)
+    expect(data.moves.has('a')).toBe(false)
+    expect(data.history.get('a')).toBe(historyBefore)
+    expect(data.structure).toBe(d0.structure)
+  })
+
+  it('bumps structure and prunes moves when a selection is removed', () => {
+    const d1 = applyServerMessage(
+      start(),
+      { type: 'delta', epoch: 'E1', seq: 11, ts: 2, ops: [{ op: 'upsert', entity: sel('a', 4) }] },
+      0,
+    ).data
+    const d2 = applyServerMessage(
+      d1,
+      {
+        type: 'delta',
+        epoch: 'E1',
+        seq: 12,
+        ts: 3,
+        ops: [{ op: 'remove', kind: 'selection', id: 'a' }],
+      },
+      0,
+    ).data
+    expect(d2.structure).toBe(d1.structure + 1)
+    expect(d2.moves.has('a')).toBe(false)
+    expect(d2.history.has('a')).toBe(false)
+  })
+
+  it('counts a price that changed across a resync snapshot as a move', () => {
+    const d = applyServerMessage(
+      start(),
+      snapshot([sel('a', 1.5), sel('b', 3)], 40, 'E2'),
+      9000,
+    ).data
+    expect(d.epoch).toBe('E2')
+    expect(d.moves.get('a')).toEqual({ ts: 9000, dir: -1, prev: 2 })
+    expect(d.moves.has('b')).toBe(false)
+    expect(d.snapshots).toBe(2)
+  })
+
+  it('keeps the price history bounded', () => {
+    let d = start()
+    for (let i = 0; i < HISTORY_LIMIT + 20; i++)
+      d = applyServerMessage(
+        d,
+        {
+          type: 'delta',
+          epoch: 'E1',
+          seq: 11 + i,
+          ts: 2000 + i,
+          ops: [{ op: 'upsert', entity: sel('a', 2 + (i % 2 === 0 ? 0.1 : 0.2)) }],
+        },
+        0,
+      ).data
+    expect(d.history.get('a')!.length).toBe(HISTORY_LIMIT)
+    expect(d.history.get('a')!.at(-1)![0]).toBe(2000 + HISTORY_LIMIT + 19)
+  })
+
+  it('replaces feed statuses on a feeds message', () => {
+    const d = applyServerMessage(
+      start(),
+      {
+        type: 'feeds',
+        feeds: [
+          {
+            source: 'bet365',
+            state: 'stale',
+            lastMessageAt: null,
+            reconnects: 2,
+            messagesPerSec: 0,
+            messages: 0,
+            badFrames: 0,
+          },
+        ],
+      },
+      0,
+    ).data
+    expect(d.feeds.bet365?.state).toBe('stale')
+    expect(d.feeds.winamax).toBeUndefined()
+  })
+})
+
+describe('mergeHistory', () => {
+  it('puts older server points before the browser history and ignores unknown ids', () => {
+    const d = mergeHistory(start(), {
+      a: [
+        [100, 1.9],
+        [500, 1.95],
+        [1000, 2],
+      ],
+      zzz: [[1, 5]],
+    })
+    expect(d.history.get('a')).toEqual([
+      [100, 1.9],
+      [500, 1.95],
+      [1000, 2],
+    ])
+    expect(d.history.has('zzz')).toBe(false)
+  })
+})

@@ -1,0 +1,403 @@
+import type { Source } from '@oddsboard/model'
+import {
+  createSortedRowModel,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type SortingState,
+} from '@tanstack/react-table'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useEffect, useMemo, useRef, type CSSProperties, type ReactNode } from 'react'
+import type { SortSpec } from '../filters'
+import { useBoard } from '../store/store'
+import { isStaleState } from './cells'
+import { setUrl, togglePin, uiStore, useUi } from './uiStore'
+
+/** One column of a live table. */
+export interface Column<R> {
+  id: string
+  header: string
+  /** CSS grid track, e.g. '64px' or 'minmax(180px, 2fr)'. */
+  width: string
+  align?: 'left' | 'right' | 'center'
+  /** Value to sort by; a column without one is not sortable. */
+  sortValue?: (r: R) => number | string | undefined
+  /** A price column: sorting by it follows every price change (other sorts keep rows put). */
+  price?: boolean
+  /** Sort descending first (counts, times). */
+  descFirst?: boolean
+  title?: string
+  cell: (r: R) => ReactNode
+}
+
+/** What a row needs for the generic parts: its id, its event (pins) and its book (staleness). */
+export interface BaseRow {
+  id: string
+  source: Source
+}
+
+interface Props<R extends BaseRow> {
+  /** View id: keys focus/expansion state, and `data-testid` = `${view}-table`. */
+  view: string
+  rows: readonly R[]
+  columns: readonly Column<R>[]
+  /** Order when the URL has no sort (a column id). */
+  defaultSort: SortSpec | null
+  /** Event id of a row, for pins. */
+  eventOf: (r: R) => string
+  /** Group header text (rows are grouped by it, groups alphabetical; pinned rows sit above all groups). */
+  groupOf?: (r: R) => string
+  /** Content of the expanded row (Enter or double-click). */
+  detail?: (r: R) => ReactNode
+  rowHeight?: number
+  empty?: ReactNode
+}
+
+type Item<R> =
+  | { type: 'row'; key: string; row: R; pinned: boolean }
+  | { type: 'group'; key: string; label: string; count: number }
+  | { type: 'detail'; key: string; row: R }
+
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric },
+})
+
+const GROUP_HEIGHT = 30
+const DETAIL_HEIGHT = 168
+
+/** Commands the keyboard handler sends to the table of the current view. */
+export interface TableCommands {
+  move(delta: number): void
+  togglePinFocused(): void
+  toggleExpandFocused(): void
+}
+
+/** The table of the view on screen, for the keyboard handler. */
+export const activeTable: { current: TableCommands | null } = { current: null }
+
+/**
+ * A live table: TanStack Table sorting over `rows`, pinned favourites on top, optional
+ * groups, an expandable detail row, and rows virtualized with TanStack Virtual (or all in
+ * the DOM when virtualization is off). Rows are memoized: a price tick re-renders only
+ * the cells that read that price.
+ */
+export function DataTable<R extends BaseRow>(props: Props<R>) {
+  const { view, rows, columns, defaultSort, eventOf, groupOf, detail } = props
+  const rowHeight = props.rowHeight ?? 34
+  const urlSort = useUi((s) => s.url.sort)
+  const virtual = useUi((s) => s.virtual)
+  const pins = useUi((s) => s.pins)
+  const focusId = useUi((s) => s.focus[view] ?? null)
+  const expandedId = useUi((s) => s.expanded[view] ?? null)
+  const sort =
+    urlSort !== null && columns.some((c) => c.id === urlSort.id && c.sortValue)
+      ? urlSort
+      : defaultSort
+  const sortCol = columns.find((c) => c.id === sort?.id)
+  // Re-sort on price changes only when sorting by a price column (rows stay put otherwise).
+  const priceTick = useBoard((s) => (sortCol?.price ? s.board.entities.selection : null))
+
+  const tanColumns = useMemo<ColumnDef<typeof features, R>[]>(
+    () =>
+      columns.map((c) => ({
+        id: c.id,
+        accessorFn: (r: R) => c.sortValue?.(r),
+        enableSorting: c.sortValue !== undefined,
+        sortUndefined: 'last' as const,
+        sortFn: 'alphanumeric',
+      })) as ColumnDef<typeof features, R>[],
+    [columns],
+  )
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const data = useMemo(() => rows.slice(), [rows, priceTick])
+  const sorting = useMemo<SortingState>(
+    () => (sort === null ? [] : [{ id: sort.id, desc: sort.desc }]),
+    [sort],
+  )
+  const table = useTable({
+    features,
+    columns: tanColumns,
+    data,
+    state: { sorting },
+    onSortingChange: () => {},
+    getRowId: (r: R) => r.id,
+  })
+  const sorted = table.getRowModel().rows
+
+  const items = useMemo<Item<R>[]>(() => {
+    const out: Item<R>[] = []
+    const rest: R[] = []
+    const push = (row: R, pinned: boolean) => {
+      out.push({ type: 'row', key: row.id, row, pinned })
+      if (detail && row.id === expandedId) out.push({ type: 'detail', key: `d:${row.id}`, row })
+    }
+    for (const r of sorted) {
+      const row = r.original
+      if (pins.has(eventOf(row))) push(row, true)
+      else rest.push(row)
+    }
+    if (groupOf === undefined) {
+      for (const row of rest) push(row, false)
+      return out
+    }
+    const groups = new Map<string, R[]>()
+    for (const row of rest) {
+      const g = groupOf(row)
+      let list = groups.get(g)
+      if (list === undefined) groups.set(g, (list = []))
+      list.push(row)
+    }
+    for (const g of [...groups.keys()].sort((x, y) => x.localeCompare(y))) {
+      const list = groups.get(g)!
+      out.push({ type: 'group', key: `g:${g}`, label: g, count: list.length })
+      for (const row of list) push(row, false)
+    }
+    return out
+  }, [sorted, pins, eventOf, groupOf, detail, expandedId])
+
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => {
+      const it = items[i]
+      return it?.type === 'group' ? GROUP_HEIGHT : it?.type === 'detail' ? DETAIL_HEIGHT : rowHeight
+    },
+    getItemKey: (i) => items[i]?.key ?? i,
+    overscan: 12,
+    enabled: virtual,
+  })
+
+  const itemsRef = useRef(items)
+  itemsRef.current = items
+  useEffect(() => {
+    const rowIndexes = () => itemsRef.current.flatMap((it, i) => (it.type === 'row' ? [i] : []))
+    const focused = () => uiStore.getState().focus[view] ?? null
+    const commands: TableCommands = {
+      move(delta) {
+        const idx = rowIndexes()
+        if (idx.length === 0) return
+        const cur = idx.findIndex((i) => itemsRef.current[i]!.key === focused())
+        const nextPos =
+          cur < 0
+            ? delta > 0
+              ? 0
+              : idx.length - 1
+            : Math.min(idx.length - 1, Math.max(0, cur + delta))
+        const itemIndex = idx[nextPos]!
+        const it = itemsRef.current[itemIndex]!
+        uiStore.setState((s) => ({ focus: { ...s.focus, [view]: it.key } }))
+        if (virtual) virtualizer.scrollToIndex(itemIndex, { align: 'auto' })
+        else
+          document
+            .querySelector(`[data-row-id="${CSS.escape(it.key)}"]`)
+            ?.scrollIntoView({ block: 'nearest' })
+      },
+      togglePinFocused() {
+        const id = focused()
+        const it = itemsRef.current.find((x) => x.type === 'row' && x.key === id)
+        if (it?.type === 'row') togglePin(eventOf(it.row))
+      },
+      toggleExpandFocused() {
+        const id = focused()
+        if (id === null || !detail) return
+        uiStore.setState((s) => ({
+          expanded: { ...s.expanded, [view]: s.expanded[view] === id ? null : id },
+        }))
+      },
+    }
+    activeTable.current = commands
+    return () => {
+      if (activeTable.current === commands) activeTable.current = null
+    }
+  }, [view, virtual, virtualizer, eventOf, detail])
+
+  const template = useMemo(() => columns.map((c) => c.width).join(' '), [columns])
+  const gridStyle = useMemo<CSSProperties>(() => ({ gridTemplateColumns: template }), [template])
+
+  const onHeaderClick = (c: Column<R>) => {
+    if (!c.sortValue) return
+    setUrl((u) => {
+      const cur = u.sort?.id === c.id ? u.sort : null
+      const first = !!c.descFirst
+      let next: SortSpec | null
+      if (cur === null) next = { id: c.id, desc: first }
+      else if (cur.desc === first) next = { id: c.id, desc: !first }
+      else next = null
+      return { ...u, sort: next }
+    })
+  }
+
+  const renderItem = (
+    it: Item<R>,
+    pos: { top: number; height: number } | undefined,
+    index: number,
+  ) => {
+    const style: CSSProperties | undefined =
+      pos === undefined
+        ? undefined
+        : {
+            position: 'absolute',
+            top: 0,
+            left: 0,
+            right: 0,
+            height: pos.height,
+            transform: `translateY(${pos.top}px)`,
+          }
+    if (it.type === 'group')
+      return (
+        <div key={it.key} className="group-row" style={style} data-testid="group-row" role="row">
+          <span className="group-label">{it.label}</span>
+          <span className="group-count">{it.count}</span>
+        </div>
+      )
+    if (it.type === 'detail')
+      return (
+        <div key={it.key} className="detail-row" style={style} data-testid="detail-row">
+          {detail?.(it.row)}
+        </div>
+      )
+    return (
+      <TableRow
+        key={it.key}
+        view={view}
+        row={it.row}
+        columns={columns}
+        gridStyle={gridStyle}
+        top={pos?.top}
+        height={pos?.height}
+        focused={focusId === it.key}
+        pinned={it.pinned}
+        expanded={expandedId === it.key}
+        odd={index % 2 === 1}
+      />
+    )
+  }
+
+  return (
+    <div className="table" data-testid={`${view}-table`} role="table">
+      <div className="thead" style={gridStyle} role="row">
+        {columns.map((c) => {
+          const active = sort?.id === c.id
+          return (
+            <div
+              key={c.id}
+              role="columnheader"
+              className={`th align-${c.align ?? 'left'}${c.price ? ' price' : ''}${c.sortValue ? ' sortable' : ''}${active ? ' sorted' : ''}`}
+              title={c.title ?? (c.sortValue ? `Sort by ${c.header}` : undefined)}
+              data-testid={`col-${c.id}`}
+              aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : 'none'}
+              onClick={() => onHeaderClick(c)}
+            >
+              {c.header}
+              {active ? <span className="sort-mark">{sort!.desc ? ' ↓' : ' ↑'}</span> : null}
+            </div>
+          )
+        })}
+      </div>
+      <div className="tbody" ref={scrollRef} data-virtual={virtual ? '1' : '0'}>
+        {items.length === 0 ? (
+          <div className="empty">{props.empty ?? 'Nothing matches the filters.'}</div>
+        ) : virtual ? (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer
+              .getVirtualItems()
+              .map((v) => renderItem(items[v.index]!, { top: v.start, height: v.size }, v.index))}
+          </div>
+        ) : (
+          items.map((it, i) => renderItem(it, undefined, i))
+        )}
+      </div>
+    </div>
+  )
+}
+
+interface RowProps<R extends BaseRow> {
+  view: string
+  row: R
+  columns: readonly Column<R>[]
+  gridStyle: CSSProperties
+  /** Virtual position (px); undefined when rows flow normally. */
+  top: number | undefined
+  height: number | undefined
+  focused: boolean
+  pinned: boolean
+  expanded: boolean
+  odd: boolean
+}
+
+function TableRowImpl<R extends BaseRow>({
+  view,
+  row,
+  columns,
+  gridStyle,
+  top,
+  height,
+  focused,
+  pinned,
+  expanded,
+  odd,
+}: RowProps<R>) {
+  const stale = useBoard((s) => isStaleState(s.board.feeds[row.source]?.state))
+  const style = useMemo<CSSProperties>(
+    () =>
+      top === undefined
+        ? gridStyle
+        : {
+            ...gridStyle,
+            position: 'absolute',
+            top: 0,
+            left: 0,
+            right: 0,
+            height,
+            transform: `translateY(${top}px)`,
+          },
+    [gridStyle, top, height],
+  )
+  const cls =
+    'tr' +
+    (odd ? ' odd' : '') +
+    (focused ? ' focused' : '') +
+    (pinned ? ' pinned-row' : '') +
+    (expanded ? ' expanded' : '') +
+    (stale ? ' stale' : '')
+  return (
+    <div
+      className={cls}
+      style={style}
+      role="row"
+      data-testid="row"
+      data-row-id={row.id}
+      data-stale={stale ? '1' : undefined}
+      data-pinned={pinned ? '1' : undefined}
+      onClick={() => uiStore.setState((s) => ({ focus: { ...s.focus, [view]: row.id } }))}
+      onDoubleClick={() =>
+        uiStore.setState((s) => ({
+          focus: { ...s.focus, [view]: row.id },
+          expanded: { ...s.expanded, [view]: s.expanded[view] === row.id ? null : row.id },
+        }))
+      }
+    >
+      {columns.map((c) => (
+        <div key={c.id} className={`td align-${c.align ?? 'left'} col-${c.id}`} role="cell">
+          {c.cell(row)}
+        </div>
+      ))}
+      {stale && (
+        <span
+          className="stale-badge"
+          data-testid="stale-badge"
+          title="This book's feed is stale: prices may be old"
+        >
+          stale
+        </span>
+      )}
+    </div>
+  )
+}
+
+const TableRow = memo(TableRowImpl) as typeof TableRowImpl

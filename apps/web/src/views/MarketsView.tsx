@@ -1,0 +1,54 @@
+import { memo } from 'react'
+import type { Event } from '@oddsboard/model'
+import type { EventRow } from '../rows'
+import { useBoard } from '../store/store'
+import { DataTable, type Column } from '../ui/DataTable'
+import { eventCols, eventIdOf, renderEventDetail, useEventRows } from './common'
+
+const include = (e: Event) => e.source === 'kwiff' && e.status !== 'ended'
+
+/** Betting status of the main market: open or suspended. */
+const BettingStatus = memo(function BettingStatus({ row }: { row: EventRow }) {
+  const suspended = useBoard((s) =>
+    row.marketId === null ? null : (s.board.entities.market.get(row.marketId)?.suspended ?? null),
+  )
+  if (suspended === null) return <span className="muted">–</span>
+  return (
+    <span className={suspended ? 'betting susp' : 'betting open'} data-testid="betting-status">
+      {suspended || row.event.status === 'suspended' ? 'Suspended' : 'Open'}
+    </span>
+  )
+})
+
+const columns: Column<EventRow>[] = [
+  eventCols.pin,
+  { ...eventCols.status, header: 'Start', width: '110px' },
+  eventCols.match,
+  { ...eventCols.home, header: 'Home', title: 'Home / first player' },
+  { ...eventCols.draw, header: 'Draw' },
+  { ...eventCols.away, header: 'Away', title: 'Away / second player' },
+  eventCols.margin,
+  { id: 'betting', header: 'Betting', width: '96px', cell: (r) => <BettingStatus row={r} /> },
+  eventCols.updated,
+]
+
+const groupOf = (r: EventRow) => `${r.sport ? `${r.sport} · ` : ''}${r.competition || 'Other'}`
+
+/** Kwiff markets: events grouped by competition, main market outcomes as columns. */
+export function MarketsView() {
+  const rows = useEventRows(include)
+  return (
+    <section className="view" data-testid="view-markets">
+      <DataTable
+        view="markets"
+        rows={rows}
+        columns={columns}
+        defaultSort={{ id: 'status', desc: false }}
+        eventOf={eventIdOf}
+        groupOf={groupOf}
+        detail={renderEventDetail}
+        empty="No Kwiff markets match the filters."
+      />
+    </section>
+  )
+}

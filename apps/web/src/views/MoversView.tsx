@@ -1,0 +1,198 @@
+import type { Source } from '@oddsboard/model'
+import { useEffect, useState } from 'react'
+import { DEFAULT_URL_STATE, MOVER_WINDOWS, eventFilter } from '../filters'
+import { formatChange, formatOdds } from '../format'
+import { biggestMovers } from '../rows'
+import { boardStore, useBoard } from '../store/store'
+import { Age, BookTag, OddsCell, PinButton } from '../ui/cells'
+import { DataTable, type Column } from '../ui/DataTable'
+import { SelectionSummary, Sparkline } from '../ui/Sparkline'
+import { setUrl, uiStore, useUi } from '../ui/uiStore'
+import { priceOf } from './common'
+
+interface MoverRow {
+  id: string
+  source: Source
+  eventId: string
+  selection: string
+  match: string
+  market: string
+  from: number
+  change: number
+}
+
+function MoveAge({ id }: { id: string }) {
+  const ts = useBoard((s) => s.board.moves.get(id)?.ts ?? null)
+  return <Age ts={ts} />
+}
+
+function FromOdds({ value }: { value: number }) {
+  const fractional = useUi((s) => s.url.fractional)
+  return <span className="num muted">{formatOdds(value, undefined, fractional)}</span>
+}
+
+const columns: Column<MoverRow>[] = [
+  {
+    id: 'pin',
+    header: '★',
+    width: '34px',
+    align: 'center',
+    cell: (r) => <PinButton eventId={r.eventId} />,
+  },
+  {
+    id: 'book',
+    header: 'Book',
+    width: '58px',
+    sortValue: (r) => r.source,
+    cell: (r) => <BookTag source={r.source} />,
+  },
+  {
+    id: 'selection',
+    header: 'Selection',
+    width: 'minmax(140px, 1.3fr)',
+    sortValue: (r) => r.selection,
+    cell: (r) => (
+      <span className="ellipsis strong" title={r.selection}>
+        {r.selection}
+      </span>
+    ),
+  },
+  {
+    id: 'match',
+    header: 'Match',
+    width: 'minmax(180px, 2fr)',
+    sortValue: (r) => r.match,
+    cell: (r) => (
+      <span className="ellipsis" title={`${r.match} · ${r.market}`} data-testid="match-name">
+        {r.match}
+      </span>
+    ),
+  },
+  {
+    id: 'from',
+    header: 'From',
+    width: '76px',
+    align: 'right',
+    sortValue: (r) => r.from,
+    cell: (r) => <FromOdds value={r.from} />,
+  },
+  {
+    id: 'now',
+    header: 'Now',
+    width: '100px',
+    align: 'right',
+    price: true,
+    sortValue: (r) => priceOf(r.id),
+    cell: (r) => <OddsCell id={r.id} />,
+  },
+  {
+    id: 'change',
+    header: 'Change',
+    width: '86px',
+    align: 'right',
+    descFirst: true,
+    sortValue: (r) => Math.abs(r.change),
+    cell: (r) => (
+      <span className={`num change ${r.change > 0 ? 'up' : 'down'}`} data-testid="mover-change">
+        {r.change > 0 ? '▲' : '▼'} {formatChange(r.change)}
+      </span>
+    ),
+  },
+  {
+    id: 'chart',
+    header: 'History',
+    width: '136px',
+    cell: (r) => <Sparkline selectionId={r.id} width={128} height={26} />,
+  },
+  {
+    id: 'updated',
+    header: 'Changed',
+    width: '78px',
+    align: 'right',
+    cell: (r) => <MoveAge id={r.id} />,
+  },
+]
+
+const eventOf = (r: MoverRow) => r.eventId
+const detail = (r: MoverRow) => (
+  <div className="detail" data-testid="event-detail">
+    <div className="detail-sels">
+      <SelectionSummary selectionId={r.id} chartWidth={360} chartHeight={96} />
+    </div>
+  </div>
+)
+
+/** Ranks selections by relative price change over the window; refreshed every 2 s (not per tick). */
+function computeMovers(windowMin: number): MoverRow[] {
+  const { board } = boardStore.getState()
+  const { url } = uiStore.getState()
+  const entities = board.entities
+  const match = eventFilter({ ...DEFAULT_URL_STATE, ...url, view: 'movers' }, entities)
+  const movers = biggestMovers(board.history, Date.now(), windowMin * 60_000, 50, (id) => {
+    const s = entities.selection.get(id)
+    const e = s && entities.event.get(s.eventId)
+    return e !== undefined && match(e)
+  })
+  return movers.map((m) => {
+    const s = entities.selection.get(m.selectionId)!
+    const e = entities.event.get(s.eventId)
+    return {
+      id: m.selectionId,
+      source: s.source,
+      eventId: s.eventId,
+      selection: s.name,
+      match: e?.name ?? '',
+      market: entities.market.get(s.marketId)?.name ?? '',
+      from: m.from,
+      change: m.change,
+    }
+  })
+}
+
+/** Biggest movers over 1 / 5 / 15 minutes. */
+export function MoversView() {
+  const windowMin = useUi((s) => s.url.window)
+  const filterKey = useUi((s) =>
+    JSON.stringify([s.url.sports, s.url.comps, s.url.books, s.url.q, s.url.liveOnly]),
+  )
+  const snapshots = useBoard((s) => s.board.snapshots)
+  const [rows, setRows] = useState<MoverRow[]>(() => computeMovers(windowMin))
+  useEffect(() => {
+    setRows(computeMovers(windowMin))
+    const t = setInterval(() => setRows(computeMovers(windowMin)), 2000)
+    return () => clearInterval(t)
+  }, [windowMin, filterKey, snapshots])
+  return (
+    <section className="view" data-testid="view-movers">
+      <div className="view-toolbar">
+        <span className="muted">Biggest price moves over the last</span>
+        <div className="seg" role="group" aria-label="Window">
+          {MOVER_WINDOWS.map((w) => (
+            <button
+              key={w}
+              type="button"
+              className={w === windowMin ? 'active' : ''}
+              aria-pressed={w === windowMin}
+              data-testid={`movers-window-${w}`}
+              onClick={() => setUrl((u) => ({ ...u, window: w }))}
+            >
+              {w} min
+            </button>
+          ))}
+        </div>
+        <span className="muted">
+          · % change from the price at the window's start · refreshed every 2 s
+        </span>
+      </div>
+      <DataTable
+        view="movers"
+        rows={rows}
+        columns={columns}
+        defaultSort={null}
+        eventOf={eventOf}
+        detail={detail}
+        empty="No price has moved in this window yet."
+      />
+    </section>
+  )
+}

@@ -1,0 +1,237 @@
+import { mkdirSync } from 'node:fs'
+import { expect, test } from './fixtures'
+
+/**
+ * The dashboard in real Chromium against the real proxy in sim mode (e2e/fixtures.ts):
+ * filters and the URL, movement cues, price charts, movers, market maths, feed health,
+ * favourites, theme and keyboard. Screenshots of every view go to /tmp/shots.
+ */
+
+const rows = '[data-testid="row"]'
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/')
+  await page.evaluate('localStorage.clear()')
+})
+
+test('feed health bar shows each book with state, message age and rate', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open')
+  for (const book of ['winamax', 'bet365', 'kwiff']) {
+    const chip = page.getByTestId(`feed-${book}`)
+    await expect(chip).toHaveAttribute('data-state', /connecting|live|stale|reconnecting|down/)
+  }
+  const live = page.locator('[data-testid^="feed-"][data-state="live"]').first()
+  await expect(live).toBeVisible()
+  await expect(live).toContainText('/s')
+  await expect(live).toContainText(/now|s ago/)
+})
+
+test('an odds change flashes with an up or down arrow', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.locator(rows).first()).toBeVisible()
+  const moved = page
+    .locator('[data-testid="odds"][data-dir="up"], [data-testid="odds"][data-dir="down"]')
+    .first()
+  await expect(moved).toBeVisible({ timeout: 30_000 })
+  await expect(moved.locator('.arrow')).toHaveText(/[▲▼]/)
+  const dir = await moved.getAttribute('data-dir')
+  await expect(moved.locator('.arrow')).toHaveText(dir === 'up' ? '▲' : '▼')
+})
+
+test('filters: free text, live only and competition are kept in the URL and cleared at once', async ({
+  page,
+}) => {
+  await page.goto('/')
+  await expect(page.locator(rows).first()).toBeVisible()
+  const total = await page.locator(rows).count()
+  const name = (await page
+    .locator('[data-testid="match-name"] .team')
+    .first()
+    .textContent())!.trim()
+  const word = name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!
+  await page.getByTestId('filter-search').fill(word)
+  await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(word)
+  for (const text of await page.locator('[data-testid="match-name"]').allTextContents())
+    expect(text.toLowerCase()).toContain(word.toLowerCase())
+
+  await page.getByTestId('filter-live').check()
+  await expect(page).toHaveURL(/[?&]live=1/)
+
+  // Round trip: a fresh load of the URL restores the filters.
+  await page.reload()
+  await expect(page.getByTestId('filter-search')).toHaveValue(word)
+  await expect(page.getByTestId('filter-live')).toBeChecked()
+
+  await page.getByTestId('filter-clear').click()
+  await expect(page).not.toHaveURL(/[?&](q|live)=/)
+  await expect(page.getByTestId('filter-search')).toHaveValue('')
+  await expect.poll(() => page.locator(rows).count()).toBeGreaterThanOrEqual(Math.min(total, 10))
+
+  // Competition multi-select shows counts and filters by id.
+  await page.getByTestId('filter-competition').locator('summary').click()
+  const option = page.getByTestId('competition-option').first()
+  const compId = (await option.getAttribute('data-id'))!
+  await option.check()
+  await expect.poll(() => new URL(page.url()).searchParams.get('comp')).toBe(compId)
+  await page.keyboard.press('Escape')
+})
+
+test('a price chart appears on hover and in the expanded row with implied probability', async ({
+  page,
+}) => {
+  await page.goto('/')
+  const cell = page.locator('[data-testid="odds"]').first()
+  await expect(cell).toBeVisible()
+  await cell.hover()
+  const card = page.getByTestId('hover-card')
+  await expect(card).toBeVisible()
+  await expect(card.getByTestId('sparkline').locator('canvas')).toHaveCount(1)
+  await expect(card.getByTestId('implied-probability')).toContainText('%')
+  await page.mouse.move(5, 5)
+
+  await page.keyboard.press('j')
+  await page.keyboard.press('Enter')
+  const detail = page.getByTestId('detail-row')
+  await expect(detail).toBeVisible()
+  await expect(detail.getByTestId('sparkline').first().locator('canvas')).toHaveCount(1)
+  await expect(detail.getByTestId('implied-probability').first()).toContainText('%')
+})
+
+test('overround per market and implied probability per price are shown', async ({ page }) => {
+  await page.goto('/?view=markets')
+  await expect(page.getByTestId('view-markets')).toBeVisible()
+  await expect(page.getByTestId('overround').filter({ hasText: '%' }).first()).toBeVisible()
+  await page.getByTestId('toggle-prob').click()
+  await expect(page.locator('[data-testid="odds"] [data-testid="implied"]').first()).toContainText(
+    '%',
+  )
+  await page.getByTestId('odds-fractional').click()
+  await expect(page).toHaveURL(/[?&]odds=frac/)
+  await expect(page.locator('[data-testid="odds"] .odds-value').first()).toHaveText(
+    /^\d+\/\d+$|SUSP/,
+  )
+})
+
+test('movers panel ranks price changes over a chosen window', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.locator(rows).first()).toBeVisible()
+  await page.keyboard.press('5')
+  await expect(page.getByTestId('view-movers')).toBeVisible()
+  await expect(page.getByTestId('mover-change').first()).toContainText('%', { timeout: 30_000 })
+  await page.getByTestId('movers-window-1').click()
+  await expect(page).toHaveURL(/[?&]window=1/)
+  await expect(page.getByTestId('movers-window-1')).toHaveAttribute('aria-pressed', 'true')
+})
+
+test('a pinned favourite sits on top and stays pinned after a reload', async ({ page }) => {
+  await page.goto('/?view=markets')
+  await expect(page.locator(rows).nth(4)).toBeVisible()
+  const target = page.locator(rows).nth(4)
+  const id = (await target.getAttribute('data-row-id'))!
+  await target.getByTestId('pin').click()
+  await expect(page.locator(rows).first()).toHaveAttribute('data-row-id', id)
+  await expect(page.locator(rows).first()).toHaveAttribute('data-pinned', '1')
+  await page.reload()
+  await expect(page.locator(rows).first()).toHaveAttribute('data-row-id', id)
+  await page.locator(rows).first().getByTestId('pin').click()
+  await expect(page.locator(rows).first()).not.toHaveAttribute('data-pinned', '1')
+})
+
+test('theme follows the system and the toggle switches it', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.goto('/')
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await page.getByTestId('theme-toggle').click()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light')
+  await page.reload()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light')
+  await page.keyboard.press('t')
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+})
+
+test('keyboard switches views and moves the row focus', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByTestId('view-live')).toBeVisible()
+  const views = ['live', 'hot', 'tennis', 'markets', 'movers']
+  for (const [i, v] of [...views.entries()].reverse()) {
+    await page.keyboard.press(String(i + 1))
+    await expect(page.getByTestId(`view-${v}`)).toBeVisible()
+    await expect(page.getByTestId(`tab-${v}`)).toHaveAttribute('aria-selected', 'true')
+  }
+  await expect(page).not.toHaveURL(/view=/)
+  await page.keyboard.press('3')
+  await expect(page).toHaveURL(/[?&]view=tennis/)
+  await expect(page.locator(rows).first()).toBeVisible()
+  await page.keyboard.press('j')
+  await page.keyboard.press('j')
+  await expect(page.locator(`${rows}.focused`)).toHaveCount(1)
+  await page.keyboard.press('/')
+  await expect(page.getByTestId('filter-search')).toBeFocused()
+})
+
+test('tennis scoreboards show players, sets and points', async ({ page }) => {
+  await page.goto('/?view=tennis')
+  const row = page.locator(rows).first()
+  await expect(row).toBeVisible()
+  await expect(row.getByTestId('players')).toContainText(/\w/)
+  await expect(row.getByTestId('set-1')).toBeVisible()
+  await expect(page.getByTestId('group-row').first()).toBeVisible()
+})
+
+test('rows of a stale book are dimmed and badged, with a warning banner (in-page bench feed)', async ({
+  page,
+}) => {
+  await page.goto('/?bench=200&stale=1')
+  await expect(page.getByTestId('feed-winamax')).toHaveAttribute('data-state', 'stale')
+  await expect(page.getByTestId('stale-banner')).toContainText('Winamax')
+  const row = page.locator(rows).first()
+  await expect(row).toHaveAttribute('data-stale', '1')
+  await expect(row.getByTestId('stale-badge')).toHaveText('stale')
+})
+
+test('row order stays put while prices change, and sorting by a price column follows prices', async ({
+  page,
+}) => {
+  await page.goto('/?bench=300&rate=1000')
+  await expect(page.locator(rows).first()).toBeVisible()
+  const order = () =>
+    page.locator(rows).evaluateAll((els) => els.map((e) => e.getAttribute('data-row-id')))
+  const before = await order()
+  await page.waitForTimeout(1500)
+  expect(await order()).toEqual(before)
+
+  // Sorting by a price column: the cheapest prices come first (prices keep moving a little).
+  await page.goto('/?bench=300&rate=50')
+  await expect(page.locator(rows).first()).toBeVisible()
+  await page.getByTestId('col-home').click()
+  await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('home:asc')
+  const prices = await page
+    .locator('.col-home [data-testid="odds"] .odds-value')
+    .evaluateAll((els) => els.slice(0, 15).map((e) => Number(e.textContent)))
+  expect(prices.length).toBe(15)
+  // Bench prices are spread over 1.3–7.3: unsorted, the first 15 would not all be this low.
+  for (const p of prices) expect(p).toBeLessThan(2.5)
+  await page.getByTestId('col-home').click()
+  await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('home:desc')
+})
+
+test('screenshots of every view at two sizes in both themes', async ({ page }) => {
+  test.setTimeout(120_000)
+  mkdirSync('/tmp/shots', { recursive: true })
+  for (const [w, h] of [
+    [1440, 900],
+    [1280, 800],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h })
+    for (const theme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: theme })
+      for (const view of ['live', 'hot', 'tennis', 'markets', 'movers']) {
+        await page.goto(`/?view=${view}`)
+        await expect(page.getByTestId(`view-${view}`)).toBeVisible()
+        await page.waitForTimeout(view === 'movers' ? 2500 : 1200)
+        await page.screenshot({ path: `/tmp/shots/${view}-${theme}-${w}.png` })
+      }
+    }
+  }
+})
