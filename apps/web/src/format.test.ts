@@ -7,6 +7,9 @@ describe('format', () => {
     expect(formatOdds(5.5, '9/2', true)).toBe('9/2')
     expect(formatOdds(2.5, undefined, true)).toBe('3/2')
     expect(formatOdds(null, undefined, false)).toBe('–')
+    expect(formatOdds(1.002, '1/500', false)).toBe('1.002')
+    expect(formatOdds(1.01, '1/100', false)).toBe('1.01')
+    expect(formatOdds(2.375, undefined, false)).toBe('2.38')
   })
 
   it('writes ages relative to now', () => {

@@ -1,8 +1,9 @@
 import { decimalToFractional, isTennisScore, type Event } from '@oddsboard/model'
 
 /**
- * Odds as text: decimal with 2 decimals (e.g. "5.50"), or fractional ("9/2") when
- * `fractional`; the book's own fractional text is preferred over a computed one.
+ * Odds as text: decimal with 2 decimals (e.g. "5.50"), or 3 when 2 would hide the price
+ * (1/500 is 1.002, not "1.00"), or fractional ("9/2") when `fractional`; the book's own
+ * fractional text is preferred over a computed one.
  * Unpriced (null) shows "–".
  */
 export function formatOdds(
@@ -11,7 +12,10 @@ export function formatOdds(
   fractional: boolean,
 ): string {
   if (decimal === null) return '–'
-  if (!fractional) return decimal.toFixed(2)
+  if (!fractional) {
+    const two = decimal.toFixed(2)
+    return Math.abs(Number(two) - decimal) > 1e-9 && decimal < 1.1 ? decimal.toFixed(3) : two
+  }
   if (oddsText !== undefined && /^\d+\/\d+$/.test(oddsText)) return oddsText
   if (decimal <= 1) return '0/1'
   return decimalToFractional(decimal)

@@ -242,5 +242,7 @@ describe('match-winner probability and prices', () => {
     const dog = fractionalToDecimal(priceFractional(1 - p))!
     expect(1 / fav + 1 / dog).toBeGreaterThan(1) // an overround
     for (const f of FRACTION_LADDER) expect(fractionalToDecimal(f)).toBeGreaterThan(1)
+    expect(priceFractional(0.9999)).toBe('1/100')
+    expect(priceFractional(0.0001)).toBe('100/1')
   })
 })

@@ -404,10 +404,12 @@ const LADDER_DECIMALS = FRACTION_LADDER.map((f) => {
 
 /**
  * Prices a probability with a bookmaker margin: the fair decimal odds `1 / (p·(1+margin))`
- * rounded down onto {@link FRACTION_LADDER}. Returns fractional odds text, e.g. `"9/2"`.
+ * rounded down onto {@link FRACTION_LADDER}, kept within 1/100 … 100/1. Returns fractional
+ * odds text, e.g. `"9/2"`.
  */
 export function priceFractional(probability: number, margin = 0.06): string {
-  const implied = Math.min(0.999, Math.max(0.001, probability * (1 + margin)))
+  // In-play books stop at 1/100 (1.01) and 100/1 rather than quote certainties.
+  const implied = Math.min(1 / 1.01, Math.max(1 / 101, probability * (1 + margin)))
   const decimal = 1 / implied
   let best = FRACTION_LADDER[0]!
   for (let i = 0; i < LADDER_DECIMALS.length; i++) {
