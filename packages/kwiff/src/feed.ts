@@ -164,9 +164,12 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
         if (!(e instanceof AckTimeoutError)) throw e
         last = new AckTimeoutError(message, ackTimeoutMs)
       }
-      logger.warn(
+      // A failed attempt that will be retried is routine (the real API sheds load this way);
+      // only a command that fails for good is worth a warning.
+      const final = attempt === retries
+      logger[final ? 'warn' : 'debug'](
         { command: message, attempt: attempt + 1, of: retries + 1, reason: last.message },
-        'kwiff command failed',
+        final ? 'kwiff command failed for good' : 'kwiff command failed, retrying',
       )
     }
     throw new KwiffCommandFailedError(message, retries + 1, last)
