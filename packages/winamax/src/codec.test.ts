@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { mFrames, readCapture } from './capture'
+import {
+  checkEntities,
+  decodeEventFrame,
+  decodeMEvent,
+  decodeMPayload,
+  encodeMFrame,
+  WinamaxPayloadError,
+} from './codec'
+
+describe('decodeEventFrame', () => {
+  it('reads every m frame of the capture; the snapshot carries its requestId', () => {
+    const all = readCapture().frames
+    expect(all).toHaveLength(113)
+    const frames = mFrames(all)
+    // 113 = 3 upgrade frames (2probe, 3probe, 5) + 14 pings/pongs + 96 m events.
+    expect(all.filter((f) => /^(2probe|3probe|5|2|3)$/.test(f.data))).toHaveLength(17)
+    expect(frames).toHaveLength(96)
+    const decoded = frames.map((f) => decodeEventFrame(f.data))
+    for (const d of decoded) expect(d.name).toBe('m')
+    const snapshot = decodeMEvent(decoded[0]!.args)
+    expect(snapshot.requestId).toBe('dbffd664-6d78-4f58-b4c9-1b09deee1076')
+    expect(Object.keys(snapshot.matches!)).toHaveLength(689)
+    // Deltas carry no requestId.
+    for (const d of decoded.slice(1)) expect(decodeMEvent(d.args).requestId).toBeUndefined()
+  })
+
+  it('rejects what is not a Socket.IO EVENT packet', () => {
+    expect(() => decodeEventFrame('3probe')).toThrow(WinamaxPayloadError)
+    expect(() => decodeEventFrame('42["m",{')).toThrow(WinamaxPayloadError)
+    expect(() => decodeEventFrame('42{"m":1}')).toThrow(WinamaxPayloadError)
+    expect(() => decodeEventFrame('42[1,2]')).toThrow(WinamaxPayloadError)
+  })
+
+  it('property: encodeMFrame then decodeEventFrame gives the payload back', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (payload) => {
+        const { name, args } = decodeEventFrame(encodeMFrame(payload))
+        expect(name).toBe('m')
+        expect(args).toEqual([JSON.parse(JSON.stringify(payload))])
+      }),
+    )
+  })
+})
+
+describe('decodeMPayload', () => {
+  it('accepts objects with unknown keys, and JSON text of one', () => {
+    expect(decodeMPayload({ brandNew: [1], mainMatchCount: 3 })).toEqual({
+      brandNew: [1],
+      mainMatchCount: 3,
+    })
+    expect(decodeMPayload('{"odds":{"1":2.5}}')).toEqual({ odds: { '1': 2.5 } })
+  })
+
+  it('throws a typed error for invalid JSON and wrong shapes', () => {
+    for (const bad of [
+      '{"odds":',
+      'null',
+      [],
+      3,
+      null,
+      { matches: [] },
+      { outcomes: 'x' },
+      { odds: [1.5] },
+      { requestId: 7 },
+    ]) {
+      expect(() => decodeMPayload(bad), JSON.stringify(bad)).toThrow(WinamaxPayloadError)
+    }
+    expect(() => decodeMEvent([])).toThrow(WinamaxPayloadError)
+  })
+
+  it('checkEntities lists ids and rejects entities that are not objects or null', () => {
+    expect(checkEntities({ matches: { '1': {}, '2': null }, odds: { '3': 'x' } })).toEqual({
+      matches: ['1', '2'],
+      odds: ['3'],
+    })
+    expect(() => checkEntities({ bets: { '1': [1] } } as never)).toThrow(WinamaxPayloadError)
+    expect(() => checkEntities({ sports: { '1': 'Football' } } as never)).toThrow(/sports\[1\]/)
+  })
+
+  it('property: any JSON value is accepted or rejected with WinamaxPayloadError, nothing else', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        try {
+          checkEntities(decodeMPayload(value))
+        } catch (err) {
+          expect(err).toBeInstanceOf(WinamaxPayloadError)
+        }
+      }),
+    )
+  })
+})

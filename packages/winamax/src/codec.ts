@@ -1,0 +1,183 @@
+/**
+ * Winamax wire messages ↔ typed payloads. Pure: no sockets, timers or clock.
+ *
+ * Winamax speaks Socket.IO over Engine.IO v3 and uses one event, `m`, in both directions
+ * (seeds/000 "Event: `m`"; captures/winamax/winamax-2025-11-04.ndjson):
+ * - client → server: `42["m",{"route":"sport:1","requestId":"<uuid>"}]` subscribes a route;
+ * - server → client: `42["m",{...}]` with a snapshot (the first answer, carrying the same
+ *   top-level `requestId`, capture line 5) and then field-level deltas (lines 6…).
+ *
+ * A payload is a map of collections keyed by Winamax id (`sports`, `categories`,
+ * `tournaments`, `matches`, `bets`, `outcomes`, `odds`, …) plus top-level scalars
+ * (`mainMatchCount`, `requestId`, …). Unknown keys are tolerated and passed through.
+ */
+
+/** One Winamax entity as sent: a plain object of fields (a delta carries only the changed ones). */
+export type RawEntity = Record<string, unknown>
+
+/** A collection keyed by Winamax id (decimal string); `null` removes the entity (capture line 28). */
+export type RawCollection = Record<string, RawEntity | null>
+
+/** The collections the normalizer reads, in parent-before-child order. */
+export const ENTITY_COLLECTIONS = [
+  'sports',
+  'categories',
+  'tournaments',
+  'matches',
+  'bets',
+  'outcomes',
+] as const
+
+/** The name of one entity collection. */
+export type EntityCollection = (typeof ENTITY_COLLECTIONS)[number]
+
+/**
+ * A decoded `m` payload. Collections are validated (a plain object of plain objects or
+ * `null`); `odds` maps outcome id → decimal odds (values are checked one by one by the
+ * normalizer, which rejects anything that is not a finite number above 1, and reads
+ * `null` as "no price"). Any other key is kept as sent.
+ */
+export interface WinamaxPayload {
+  sports?: RawCollection
+  categories?: RawCollection
+  tournaments?: RawCollection
+  matches?: RawCollection
+  bets?: RawCollection
+  outcomes?: RawCollection
+  odds?: Record<string, unknown>
+  /** Present on a snapshot: the `requestId` of the subscription it answers (capture line 5). */
+  requestId?: string
+  [key: string]: unknown
+}
+
+/** A subscription request, sent as `42["m",{route,requestId}]` (shared/DESIGN.md, "Winamax"). */
+export interface WinamaxSubscription {
+  /** e.g. `sport:1`, `match:64890878`, `hot:live`. */
+  route: string
+  /** A fresh UUID; the snapshot answering it carries the same value. */
+  requestId: string
+}
+
+/** Thrown for an `m` payload (or event frame) that is not the expected shape. */
+export class WinamaxPayloadError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WinamaxPayloadError'
+  }
+}
+
+/** The Winamax event name for both subscriptions and data. */
+export const M_EVENT = 'm'
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * Validates the envelope of an `m` event's argument and returns it typed: a plain object
+ * whose collections (`sports` … `outcomes`) and `odds`, when present, are plain objects,
+ * and whose `requestId`, when present, is a string. The entities inside are checked by
+ * {@link checkEntities} (the store does it, atomically, as it merges). A string argument is
+ * read as JSON text; the object itself is returned, not a copy.
+ * @throws WinamaxPayloadError for invalid JSON or any of the shapes above.
+ */
+export function decodeMPayload(value: unknown): WinamaxPayload {
+  let v = value
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v)
+    } catch {
+      throw new WinamaxPayloadError('m payload is not valid JSON')
+    }
+  }
+  if (!isPlainObject(v)) {
+    throw new WinamaxPayloadError(`m payload must be an object, got ${describe(v)}`)
+  }
+  for (const name of ENTITY_COLLECTIONS) {
+    const coll = v[name]
+    if (coll !== undefined && !isPlainObject(coll)) {
+      throw new WinamaxPayloadError(`${name} must be an object, got ${describe(coll)}`)
+    }
+  }
+  if (v.odds !== undefined && !isPlainObject(v.odds)) {
+    throw new WinamaxPayloadError(`odds must be an object, got ${describe(v.odds)}`)
+  }
+  if (v.requestId !== undefined && typeof v.requestId !== 'string') {
+    throw new WinamaxPayloadError(`requestId must be a string, got ${describe(v.requestId)}`)
+  }
+  return v as WinamaxPayload
+}
+
+/** The ids of each collection of a payload (and of `odds`), in payload order. */
+export type PayloadIds = Partial<Record<EntityCollection | 'odds', string[]>>
+
+/**
+ * Checks one entity of a collection: a plain object, or `null` (removed).
+ * @throws WinamaxPayloadError otherwise.
+ */
+export function checkEntity(collection: EntityCollection, id: string, e: unknown): void {
+  if (e !== null && (typeof e !== 'object' || Array.isArray(e))) {
+    throw new WinamaxPayloadError(
+      `${collection}[${id}] must be an object or null, got ${describe(e)}`,
+    )
+  }
+}
+
+/**
+ * Checks every entity of a payload whose envelope {@link decodeMPayload} accepted, and
+ * returns the ids of each collection. Odds values are not checked here: the normalizer
+ * rejects bad ones one by one.
+ * @throws WinamaxPayloadError for an entity that is neither a plain object nor `null`.
+ */
+export function checkEntities(payload: WinamaxPayload): PayloadIds {
+  const out: PayloadIds = {}
+  for (const name of ENTITY_COLLECTIONS) {
+    const coll = payload[name]
+    if (coll === undefined) continue
+    const ids = Object.keys(coll)
+    for (let i = 0; i < ids.length; i++) checkEntity(name, ids[i]!, coll[ids[i]!])
+    out[name] = ids
+  }
+  if (payload.odds !== undefined) out.odds = Object.keys(payload.odds)
+  return out
+}
+
+/**
+ * Decodes the arguments of a Socket.IO `m` event (`args[0]` is the payload).
+ * @throws WinamaxPayloadError as {@link decodeMPayload}, or when there is no argument.
+ */
+export function decodeMEvent(args: readonly unknown[]): WinamaxPayload {
+  if (args.length === 0) throw new WinamaxPayloadError('m event without payload')
+  return decodeMPayload(args[0])
+}
+
+/**
+ * Parses a Socket.IO EVENT packet as it appears on the websocket, `42["name",...args]`
+ * (Engine.IO message `4` + Socket.IO EVENT `2`, default namespace, no ack id), as in the
+ * capture's frames. Used to read recorded frames; live sockets go through @oddsboard/engineio.
+ * @throws WinamaxPayloadError when the text is not such a packet or its JSON is invalid.
+ */
+export function decodeEventFrame(text: string): { name: string; args: unknown[] } {
+  if (!text.startsWith('42')) throw new WinamaxPayloadError('not a Socket.IO EVENT packet')
+  let data: unknown
+  try {
+    data = JSON.parse(text.slice(2))
+  } catch {
+    throw new WinamaxPayloadError('Socket.IO EVENT packet is not valid JSON')
+  }
+  if (!Array.isArray(data) || typeof data[0] !== 'string') {
+    throw new WinamaxPayloadError('Socket.IO EVENT packet must be ["name",...args]')
+  }
+  return { name: data[0], args: data.slice(1) }
+}
+
+/** Encodes an `m` event as websocket text, `42["m",payload]` (the inverse of {@link decodeEventFrame}). */
+export function encodeMFrame(payload: unknown): string {
+  return `42${JSON.stringify([M_EVENT, payload])}`
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'array'
+  return typeof v
+}

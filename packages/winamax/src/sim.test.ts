@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { SocketIoClient } from '@oddsboard/engineio'
+import type { SimServer } from '@oddsboard/model'
+import { mFrames, readCapture } from './capture'
+import { decodeEventFrame } from './codec'
+import type { WinamaxPayload } from './codec'
+import { WinamaxStore } from './normalize'
+import { formatMatchtime, generatedDeltas, mulberry32, startWinamaxSim, stepOdds } from './sim'
+
+describe('generated deltas', () => {
+  it('are deterministic for a seed and differ between seeds', () => {
+    const a = generatedDeltas(7, 30)
+    expect(generatedDeltas(7, 30)).toEqual(a)
+    expect(generatedDeltas(8, 30)).not.toEqual(a)
+  })
+
+  it('have the recorded shape and apply cleanly after the whole capture', () => {
+    const store = new WinamaxStore()
+    for (const f of mFrames(readCapture().frames))
+      store.apply(decodeEventFrame(f.data).args[0] as WinamaxPayload)
+    const rejectedBefore = store.rejectedOdds
+    let oddsMoves = 0
+    let clocks = 0
+    let hot = 0
+    for (const d of generatedDeltas(3, 200)) {
+      for (const k of Object.keys(d)) expect(['outcomes', 'matches', 'bets', 'odds']).toContain(k)
+      for (const v of Object.values(d.odds ?? {})) {
+        if (v === null) continue
+        oddsMoves++
+        expect(typeof v).toBe('number')
+        expect(v as number).toBeGreaterThan(1.01)
+        expect(Math.round((v as number) * 100) / 100).toBe(v)
+      }
+      for (const m of Object.values(d.matches ?? {})) {
+        if (m?.matchtimeExtended === undefined) continue
+        clocks++
+        expect(m.matchtimeExtended).toMatch(/^\d+:\d\d$/)
+        expect(m.matchtime).toBe(Number(String(m.matchtimeExtended).split(':')[0]) + 1)
+      }
+      for (const o of Object.values(d.outcomes ?? {})) if (o?.hotUsers !== undefined) hot++
+      store.apply(d)
+    }
+    expect(store.rejectedOdds).toBe(rejectedBefore)
+    expect(oddsMoves).toBeGreaterThan(100)
+    expect(clocks).toBeGreaterThan(200)
+    expect(hot).toBeGreaterThan(100)
+    // The live matches' clocks moved on: 64890878 was at 81:16 at the end of the capture.
+    const clock = store.entity('event', 'winamax:m64890878')
+    expect(clock).toBeDefined()
+  })
+
+  it('stepOdds moves on the ladder and stays above 1.01', () => {
+    const r = mulberry32(1)
+    let o = 1.05
+    for (let i = 0; i < 500; i++) {
+      const next = stepOdds(o, r)
+      expect(next).toBeGreaterThan(1.01)
+      expect(Math.abs(next - o)).toBeLessThanOrEqual(0.02 + 1e-9)
+      o = next < 1.9 ? next : 1.05
+    }
+    expect(formatMatchtime(4816)).toBe('80:16')
+    expect(formatMatchtime(5)).toBe('0:05')
+  })
+})
+
+describe('startWinamaxSim over a real socket', () => {
+  let sim: SimServer | undefined
+  let client: SocketIoClient | undefined
+  afterEach(async () => {
+    await client?.close()
+    await sim?.close()
+    client = sim = undefined
+  })
+
+  it('answers a subscription with the snapshot carrying its requestId, then deltas', async () => {
+    sim = await startWinamaxSim({ speed: 100 })
+    expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/uof-sports-server\/socket\.io\/$/)
+    const c = new SocketIoClient({ url: sim.url, reconnect: false })
+    client = c
+    const received: WinamaxPayload[] = []
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no delta within 8 s')), 8_000)
+      c.on('event', (name, args) => {
+        if (name !== 'm') return
+        received.push(args[0] as WinamaxPayload)
+        if (received.length >= 3) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    })
+    c.on('connect', () => c.emit('m', { route: 'sport:1', requestId: 'req-1' }))
+    c.connect()
+    await done
+    expect(received[0]!.requestId).toBe('req-1')
+    expect(Object.keys(received[0]!.matches!)).toHaveLength(689)
+    // The first recorded delta (captures/winamax line 6).
+    expect(received[1]!.requestId).toBeUndefined()
+    expect(received[1]!.outcomes!['1644829548']).toEqual({ hotUsers: 1916 })
+  })
+})
