@@ -33,13 +33,15 @@ export interface Feed {
   onStatus(listener: (status: FeedStatus) => void): () => void
 }
 
+// Control bytes are the point here: zap frames are built from them.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\x00-\x1f]/g
+const hexEscape = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+
 /** A short, single-line sample of a bad frame for logs: at most `max` characters, controls escaped. */
 export function frameSample(frame: string | Uint8Array, max = 120): string {
   const text = typeof frame === 'string' ? frame : new TextDecoder().decode(frame)
-  // eslint-disable-next-line no-control-regex
-  const escaped = text
-    .slice(0, max)
-    .replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  const escaped = text.slice(0, max).replace(CONTROL_CHARS, hexEscape)
   return text.length > max ? `${escaped}…(${text.length} chars)` : escaped
 }
 
