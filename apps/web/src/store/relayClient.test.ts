@@ -9,8 +9,10 @@ async function relayServer() {
   await new Promise<void>((r) => wss.once('listening', () => r()))
   const received: ClientMessage[] = []
   const sockets: WsSocket[] = []
-  wss.on('connection', (ws) => {
+  const urls: string[] = []
+  wss.on('connection', (ws, req) => {
     sockets.push(ws)
+    urls.push(req.url ?? '')
     ws.on('message', (d) => received.push(JSON.parse(String(d)) as ClientMessage))
   })
   const port = (wss.address() as { port: number }).port
@@ -18,6 +20,7 @@ async function relayServer() {
     url: `ws://127.0.0.1:${port}/ws`,
     received,
     sockets,
+    urls,
     send: (i: number, m: ServerMessage) => sockets[i]!.send(JSON.stringify(m)),
     close: () =>
       new Promise<void>((r) => {
@@ -67,6 +70,7 @@ describe('RelayClient', () => {
     server.sockets[0]!.close(4008, 'too slow')
     await until(() => server.sockets.length === 2 && server.received.length === 1)
     expect(server.received[0]).toEqual({ type: 'resume', epoch: 'E', seq: 7 })
+    expect(server.urls).toEqual(['/ws', '/ws?epoch=E&seq=7'])
     expect(states).toContain('reconnecting')
     expect(client.lastCloseCode).toBe(4008)
   })

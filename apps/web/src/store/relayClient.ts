@@ -21,8 +21,10 @@ export interface RelayClientOptions {
 /**
  * Keeps one WebSocket to the relay (shared/DESIGN.md, "Relay protocol"): parses messages,
  * reconnects with exponential backoff and jitter after any close (including 4008, "too
- * slow"), and on reopen sends `resume` with the last applied epoch/seq so the server
- * replays missed deltas or answers with a snapshot.
+ * slow"). A reconnect names its last applied position in the URL (`/ws?epoch=E&seq=N`) so
+ * the proxy can replay just the missed deltas instead of the opening snapshot, and also
+ * sends the protocol's `resume` message (the proxy answers it relative to what it already
+ * sent, so nothing arrives twice).
  */
 export class RelayClient {
   private socket: WebSocket | null = null
@@ -72,9 +74,14 @@ export class RelayClient {
     this.opts.onState(this.reconnects === 0 ? 'connecting' : 'reconnecting', {
       reconnects: this.reconnects,
     })
+    const at = this.opts.position()
+    const url =
+      at === null
+        ? this.opts.url
+        : `${this.opts.url}?epoch=${encodeURIComponent(at.epoch)}&seq=${at.seq}`
     let socket: WebSocket
     try {
-      socket = create(this.opts.url)
+      socket = create(url)
     } catch {
       this.scheduleReconnect()
       return
