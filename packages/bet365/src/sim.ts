@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { fractionalToDecimal, silentLogger, type Logger, type SimServer } from '@oddsboard/model'
+import {
+  fractionalToDecimal,
+  mulberry32,
+  silentLogger,
+  type Logger,
+  type SimServer,
+} from '@oddsboard/model'
 import {
   decodeBody,
   decodeClientFrame,
@@ -17,7 +23,6 @@ import { parseTennisScore } from './tennis'
 import {
   formatTennisScore,
   matchWinProbability,
-  mulberry32,
   newMatch,
   playPoint,
   priceFractional,

@@ -1,12 +1,11 @@
 import fc from 'fast-check'
-import { fractionalToDecimal } from '@oddsboard/model'
+import { fractionalToDecimal, mulberry32 } from '@oddsboard/model'
 import { describe, expect, it } from 'vitest'
 import {
   FRACTION_LADDER,
   formatTennisScore,
   gameWinProbability,
   matchWinProbability,
-  mulberry32,
   newMatch,
   parseTennisScore,
   playPoint,

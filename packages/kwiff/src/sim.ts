@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net'
 import type { IncomingMessage } from 'node:http'
 import { Server } from 'socket.io'
 import type { Logger, SimServer } from '@oddsboard/model'
-import { silentLogger } from '@oddsboard/model'
-import { seededRandom, SimWorld } from './simWorld'
+import { mulberry32, silentLogger } from '@oddsboard/model'
+import { SimWorld } from './simWorld'
 
 export { SimWorld } from './simWorld'
 
@@ -97,7 +97,7 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
   let slowRate = options.slowRate ?? 0.03
   const slowMs = options.slowMs ?? 10_000
   const tickMs = options.tickMs ?? 1000
-  const faults = seededRandom(seed ^ 0x5eed)
+  const faults = mulberry32(seed ^ 0x5eed)
   const world = new SimWorld({ seed, baseTime: Date.now(), tickMs: tickMs || 1000 })
   const counts: Record<string, number> = {}
   const timers = new Set<NodeJS.Timeout>()

@@ -11,20 +11,9 @@
  * "rcd mallorca total goals" market 293646786 / "over 0.5" 1247492634 from the
  * ticket:odds:get sample).
  */
+import { mulberry32 } from '@oddsboard/model'
 import { KWIFF_SPORTS } from './codec'
 import { KWIFF_BETTING_STATUS, KWIFF_STAGE } from './normalize'
-
-/** A seeded PRNG (mulberry32): returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The UK fractional odds ladder, shortest first. */
 export const ODDS_LADDER: readonly string[] = [
@@ -208,7 +197,7 @@ export class SimWorld {
   private nextTeamId = 5_000
 
   constructor(private readonly opts: SimWorldOptions) {
-    this.rng = seededRandom(opts.seed ?? 1)
+    this.rng = mulberry32(opts.seed ?? 1)
     this.addSampleEvents()
     for (const def of COMPETITIONS) {
       const have = this.ofCompetition(def.id).length

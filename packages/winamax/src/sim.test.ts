@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { SocketIoClient } from '@oddsboard/engineio'
-import type { SimServer } from '@oddsboard/model'
+import { mulberry32, type SimServer } from '@oddsboard/model'
 import { mFrames, readCapture } from './capture'
 import { decodeEventFrame } from './codec'
 import type { WinamaxPayload } from './codec'
 import { WinamaxStore } from './normalize'
-import { formatMatchtime, generatedDeltas, mulberry32, startWinamaxSim, stepOdds } from './sim'
+import { formatMatchtime, generatedDeltas, startWinamaxSim, stepOdds } from './sim'
 
 describe('generated deltas', () => {
   it('are deterministic for a seed and differ between seeds', () => {

@@ -16,7 +16,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { Socket } from 'socket.io'
-import { silentLogger } from '@oddsboard/model'
+import { mulberry32, silentLogger } from '@oddsboard/model'
 import type { Logger, SimServer } from '@oddsboard/model'
 import { CAPTURE_PATH, mFrames, readCapture } from './capture'
 import { decodeEventFrame, M_EVENT } from './codec'
@@ -40,18 +40,6 @@ export interface WinamaxSimOptions {
   tickMs?: number
   /** Capture to serve; default the package's fixture. */
   capturePath?: string
-}
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /**

@@ -2,54 +2,23 @@ import { useMemo, useRef } from 'react'
 import { DEFAULT_URL_STATE, eventFilter } from '../filters'
 import { hotRows, type HotRow, type RowCache } from '../rows'
 import { useBoard } from '../store/store'
-import { Age, BookTag, OddsCell, PinButton } from '../ui/cells'
 import { DataTable, type Column } from '../ui/DataTable'
-import { SelectionSummary } from '../ui/Sparkline'
 import { useUi } from '../ui/uiStore'
-import { ImpliedCell, priceOf } from './common'
+import {
+  ImpliedCell,
+  priceOf,
+  renderSelectionDetail,
+  selectionCols,
+  selectionEventOf,
+} from './common'
 
-function MoveAge({ id }: { id: string }) {
-  const ts = useBoard((s) => s.board.moves.get(id)?.ts ?? null)
-  return <Age ts={ts} />
-}
+const cols = selectionCols<HotRow>()
 
 const columns: Column<HotRow>[] = [
-  {
-    id: 'pin',
-    header: '★',
-    width: '34px',
-    align: 'center',
-    cell: (r) => <PinButton eventId={r.eventId} />,
-  },
-  {
-    id: 'book',
-    header: 'Book',
-    width: '58px',
-    sortValue: (r) => r.source,
-    cell: (r) => <BookTag source={r.source} />,
-  },
-  {
-    id: 'selection',
-    header: 'Selection',
-    width: 'minmax(150px, 1.4fr)',
-    sortValue: (r) => r.selection,
-    cell: (r) => (
-      <span className="ellipsis strong" title={r.selection}>
-        {r.selection}
-      </span>
-    ),
-  },
-  {
-    id: 'match',
-    header: 'Match',
-    width: 'minmax(190px, 2fr)',
-    sortValue: (r) => r.match,
-    cell: (r) => (
-      <span className="ellipsis" title={r.match} data-testid="match-name">
-        {r.match}
-      </span>
-    ),
-  },
+  cols.pin,
+  cols.book,
+  cols.selection,
+  cols.match,
   {
     id: 'market',
     header: 'Market',
@@ -61,15 +30,7 @@ const columns: Column<HotRow>[] = [
       </span>
     ),
   },
-  {
-    id: 'odds',
-    header: 'Odds',
-    width: '100px',
-    align: 'right',
-    price: true,
-    sortValue: (r) => priceOf(r.id),
-    cell: (r) => <OddsCell id={r.id} />,
-  },
+  cols.price('odds', 'Odds'),
   {
     id: 'implied',
     header: 'Implied',
@@ -97,23 +58,8 @@ const columns: Column<HotRow>[] = [
       </span>
     ),
   },
-  {
-    id: 'updated',
-    header: 'Changed',
-    width: '78px',
-    align: 'right',
-    cell: (r) => <MoveAge id={r.id} />,
-  },
+  cols.updated,
 ]
-
-const eventOf = (r: HotRow) => r.eventId
-const detail = (r: HotRow) => (
-  <div className="detail" data-testid="event-detail">
-    <div className="detail-sels">
-      <SelectionSummary selectionId={r.id} chartWidth={360} chartHeight={96} />
-    </div>
-  </div>
-)
 
 /** Hot outcomes (Winamax `hotUsers`): most-backed selections first. */
 export function HotView() {
@@ -138,8 +84,8 @@ export function HotView() {
         rows={rows}
         columns={columns}
         defaultSort={{ id: 'hot', desc: true }}
-        eventOf={eventOf}
-        detail={detail}
+        eventOf={selectionEventOf}
+        detail={renderSelectionDetail}
         empty="No hot outcomes (Winamax) match the filters."
       />
     </section>

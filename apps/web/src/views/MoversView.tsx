@@ -1,29 +1,22 @@
-import type { Source } from '@oddsboard/model'
 import { useEffect, useState } from 'react'
 import { DEFAULT_URL_STATE, MOVER_WINDOWS, eventFilter } from '../filters'
 import { formatChange, formatOdds } from '../format'
 import { biggestMovers } from '../rows'
 import { boardStore, useBoard } from '../store/store'
-import { Age, BookTag, OddsCell, PinButton } from '../ui/cells'
 import { DataTable, type Column } from '../ui/DataTable'
-import { SelectionSummary, Sparkline } from '../ui/Sparkline'
+import { Sparkline } from '../ui/Sparkline'
 import { setUrl, uiStore, useUi } from '../ui/uiStore'
-import { priceOf } from './common'
+import {
+  renderSelectionDetail,
+  selectionCols,
+  selectionEventOf,
+  type SelectionRowBase,
+} from './common'
 
-interface MoverRow {
-  id: string
-  source: Source
-  eventId: string
-  selection: string
-  match: string
-  market: string
+interface MoverRow extends SelectionRowBase {
+  /** Price at the window's start, decimal odds. */
   from: number
   change: number
-}
-
-function MoveAge({ id }: { id: string }) {
-  const ts = useBoard((s) => s.board.moves.get(id)?.ts ?? null)
-  return <Age ts={ts} />
 }
 
 function FromOdds({ value }: { value: number }) {
@@ -31,43 +24,13 @@ function FromOdds({ value }: { value: number }) {
   return <span className="num muted">{formatOdds(value, undefined, fractional)}</span>
 }
 
+const cols = selectionCols<MoverRow>()
+
 const columns: Column<MoverRow>[] = [
-  {
-    id: 'pin',
-    header: '★',
-    width: '34px',
-    align: 'center',
-    cell: (r) => <PinButton eventId={r.eventId} />,
-  },
-  {
-    id: 'book',
-    header: 'Book',
-    width: '58px',
-    sortValue: (r) => r.source,
-    cell: (r) => <BookTag source={r.source} />,
-  },
-  {
-    id: 'selection',
-    header: 'Selection',
-    width: 'minmax(140px, 1.3fr)',
-    sortValue: (r) => r.selection,
-    cell: (r) => (
-      <span className="ellipsis strong" title={r.selection}>
-        {r.selection}
-      </span>
-    ),
-  },
-  {
-    id: 'match',
-    header: 'Match',
-    width: 'minmax(180px, 2fr)',
-    sortValue: (r) => r.match,
-    cell: (r) => (
-      <span className="ellipsis" title={`${r.match} · ${r.market}`} data-testid="match-name">
-        {r.match}
-      </span>
-    ),
-  },
+  cols.pin,
+  cols.book,
+  cols.selection,
+  cols.match,
   {
     id: 'from',
     header: 'From',
@@ -76,15 +39,7 @@ const columns: Column<MoverRow>[] = [
     sortValue: (r) => r.from,
     cell: (r) => <FromOdds value={r.from} />,
   },
-  {
-    id: 'now',
-    header: 'Now',
-    width: '100px',
-    align: 'right',
-    price: true,
-    sortValue: (r) => priceOf(r.id),
-    cell: (r) => <OddsCell id={r.id} />,
-  },
+  cols.price('now', 'Now'),
   {
     id: 'change',
     header: 'Change',
@@ -104,23 +59,8 @@ const columns: Column<MoverRow>[] = [
     width: '136px',
     cell: (r) => <Sparkline selectionId={r.id} width={128} height={26} />,
   },
-  {
-    id: 'updated',
-    header: 'Changed',
-    width: '78px',
-    align: 'right',
-    cell: (r) => <MoveAge id={r.id} />,
-  },
+  cols.updated,
 ]
-
-const eventOf = (r: MoverRow) => r.eventId
-const detail = (r: MoverRow) => (
-  <div className="detail" data-testid="event-detail">
-    <div className="detail-sels">
-      <SelectionSummary selectionId={r.id} chartWidth={360} chartHeight={96} />
-    </div>
-  </div>
-)
 
 /** Ranks selections by relative price change over the window; refreshed every 2 s (not per tick). */
 function computeMovers(windowMin: number): MoverRow[] {
@@ -189,8 +129,8 @@ export function MoversView() {
         rows={rows}
         columns={columns}
         defaultSort={null}
-        eventOf={eventOf}
-        detail={detail}
+        eventOf={selectionEventOf}
+        detail={renderSelectionDetail}
         empty="No price has moved in this window yet."
       />
     </section>

@@ -1,11 +1,11 @@
-import type { EntityState, Event } from '@oddsboard/model'
+import type { EntityState, Event, Source } from '@oddsboard/model'
 import { impliedProbability } from '@oddsboard/model'
 import { memo, useMemo, useRef } from 'react'
 import { DEFAULT_URL_STATE, eventFilter } from '../filters'
 import { formatPercent, formatStart } from '../format'
 import { eventRows, mainMarkets, marketOverround, type EventRow, type RowCache } from '../rows'
 import { boardStore, useBoard } from '../store/store'
-import { BookTag, LastChange, OddsCell, OverroundCell, PinButton } from '../ui/cells'
+import { Age, BookTag, LastChange, OddsCell, OverroundCell, PinButton } from '../ui/cells'
 import type { Column } from '../ui/DataTable'
 import { SelectionSummary } from '../ui/Sparkline'
 import { useUi } from '../ui/uiStore'
@@ -224,3 +224,98 @@ export const renderEventDetail = (r: EventRow) => <EventDetail row={r} />
 
 /** Event id of an event row (stable identity). */
 export const eventIdOf = (r: EventRow) => r.id
+
+/** What every row about one selection carries (Hot outcomes, Movers). */
+export interface SelectionRowBase {
+  /** The selection id. */
+  id: string
+  source: Source
+  eventId: string
+  selection: string
+  match: string
+  market: string
+}
+
+/** Age of a selection's last price change. */
+function MoveAge({ id }: { id: string }) {
+  const ts = useBoard((s) => s.board.moves.get(id)?.ts ?? null)
+  return <Age ts={ts} />
+}
+
+/** Columns shared by selection views, typed for the view's own row `R`. */
+export function selectionCols<R extends SelectionRowBase>(): {
+  pin: Column<R>
+  book: Column<R>
+  selection: Column<R>
+  match: Column<R>
+  /** The current price; `header` names it ("Odds", "Now"). */
+  price: (id: string, header: string) => Column<R>
+  updated: Column<R>
+} {
+  return {
+    pin: {
+      id: 'pin',
+      header: '★',
+      width: '34px',
+      align: 'center',
+      cell: (r) => <PinButton eventId={r.eventId} />,
+    },
+    book: {
+      id: 'book',
+      header: 'Book',
+      width: '58px',
+      sortValue: (r) => r.source,
+      cell: (r) => <BookTag source={r.source} />,
+    },
+    selection: {
+      id: 'selection',
+      header: 'Selection',
+      width: 'minmax(140px, 1.3fr)',
+      sortValue: (r) => r.selection,
+      cell: (r) => (
+        <span className="ellipsis strong" title={r.selection}>
+          {r.selection}
+        </span>
+      ),
+    },
+    match: {
+      id: 'match',
+      header: 'Match',
+      width: 'minmax(180px, 2fr)',
+      sortValue: (r) => r.match,
+      cell: (r) => (
+        <span className="ellipsis" title={`${r.match} · ${r.market}`} data-testid="match-name">
+          {r.match}
+        </span>
+      ),
+    },
+    price: (id, header) => ({
+      id,
+      header,
+      width: '100px',
+      align: 'right',
+      price: true,
+      sortValue: (r) => priceOf(r.id),
+      cell: (r) => <OddsCell id={r.id} />,
+    }),
+    updated: {
+      id: 'updated',
+      header: 'Changed',
+      width: '78px',
+      align: 'right',
+      cell: (r) => <MoveAge id={r.id} />,
+    },
+  }
+}
+
+/** The expanded row of a selection: its summary and a larger price chart. */
+export const renderSelectionDetail = (r: SelectionRowBase) => (
+  <div className="detail" data-testid="event-detail">
+    <div className="detail-sels">
+      <SelectionSummary selectionId={r.id} chartWidth={360} chartHeight={96} />
+    </div>
+  </div>
+)
+
+/** The event a selection row belongs to (for pins). */
+export const selectionEventOf = (r: SelectionRowBase) => r.eventId
