@@ -64,28 +64,35 @@ function checkOp(op: Op, index: number): void {
  *   before anything is applied, so a bad batch is never half-applied.
  */
 export function applyOps(state: EntityState, ops: readonly Op[]): EntityState {
-  for (let i = 0; i < ops.length; i++) checkOp(ops[i]!, i)
-  const copies: Partial<Record<EntityKind, Map<string, Entity>>> = {}
-  const writable = (kind: EntityKind): Map<string, Entity> => {
-    let m = copies[kind]
-    if (m === undefined) {
-      m = new Map(state[kind] as ReadonlyMap<string, Entity>)
-      copies[kind] = m
-    }
-    return m
-  }
-  for (const op of ops) {
+  const n = ops.length
+  for (let i = 0; i < n; i++) checkOp(ops[i]!, i)
+  // Per kind, the copy being written; made on the first real change only.
+  const copies: { [K in EntityKind]?: Map<string, Entity> } = {}
+  let changed = false
+  for (let i = 0; i < n; i++) {
+    const op = ops[i]!
     if (op.op === 'upsert') {
-      const { kind, id } = op.entity
-      const current = (copies[kind] ?? (state[kind] as ReadonlyMap<string, Entity>)).get(id)
-      if (current !== op.entity) writable(kind).set(id, op.entity)
+      const e = op.entity
+      const kind = e.kind
+      let m = copies[kind]
+      if (m === undefined) {
+        if ((state[kind] as ReadonlyMap<string, Entity>).get(e.id) === e) continue
+        m = copies[kind] = new Map(state[kind] as ReadonlyMap<string, Entity>)
+        changed = true
+      }
+      m.set(e.id, e)
     } else {
-      const current = copies[op.kind] ?? (state[op.kind] as ReadonlyMap<string, Entity>)
-      if (current.has(op.id)) writable(op.kind).delete(op.id)
+      const kind = op.kind
+      let m = copies[kind]
+      if (m === undefined) {
+        if (!state[kind].has(op.id)) continue
+        m = copies[kind] = new Map(state[kind] as ReadonlyMap<string, Entity>)
+        changed = true
+      }
+      m.delete(op.id)
     }
   }
-  if (Object.keys(copies).length === 0) return state
-  return { ...state, ...copies } as EntityState
+  return changed ? ({ ...state, ...copies } as EntityState) : state
 }
 
 /** Every entity of `state`, parents first (sports, competitions, events, markets, selections). */
