@@ -197,6 +197,65 @@ describe('kwiff feed against the simulator', () => {
     expect(batches).toHaveLength(1) // same world after the reconnect: no ops
   })
 
+  it('sends Origin https://kwiff.com, a browser User-Agent and the seed command fields', async () => {
+    const s = await sim()
+    await liveFeed(s)
+    const [hs] = s.control.handshakes()
+    // The simulator accepts a handshake only when `Cookie: uuid=` equals the `identifier` query.
+    expect(hs).toMatchObject({ origin: 'https://kwiff.com' })
+    expect(hs!.userAgent).toMatch(/^Mozilla\/5\.0 \(.*\) AppleWebKit.*Chrome\/[\d.]+ Safari/)
+    const cmds = s.control.commands()
+    expect(cmds.length).toBeGreaterThanOrEqual(3)
+    for (const c of cmds) {
+      expect(typeof c.timestamp).toBe('number')
+      expect(c.userAgent).toBe(hs!.userAgent)
+      expect(c.webappVersion).toBe('1.0.1.1768909734556')
+    }
+  })
+
+  it('lists every configured sport in every configured country (GB and IE)', async () => {
+    const s = await sim()
+    await liveFeed(s, { sports: [11, 36], countries: ['GB', 'IE'] })
+    const lists = s.control
+      .commands()
+      .filter((c) => c.message === 'event:list')
+      .map((c) => c.payload)
+    expect(lists).toEqual([
+      { listId: 'default', sportId: 11, country: 'GB' },
+      { listId: 'default', sportId: 11, country: 'IE' },
+      { listId: 'default', sportId: 36, country: 'GB' },
+      { listId: 'default', sportId: 36, country: 'IE' },
+    ])
+    const gets = s.control.commands().filter((c) => c.message === 'event:get')
+    // event:get only for live events, once each although both countries list them.
+    const ids = gets.map((c) => c.payload.eventId as number)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const id of ids) expect(s.control.world.get(id)?.sportId).toBeOneOf([11, 36])
+  })
+
+  it('keeps the last good entities of one malformed event and applies the rest', async () => {
+    const s = await sim()
+    const { feed, batches } = await liveFeed(s)
+    const first = s.control.world
+      .events()
+      .filter((e) => e.sportId === 11)
+      .sort((a, b) => a.startTick - b.startTick || a.id - b.id)[0]!
+    expect(first.id).not.toBe(10748848)
+    s.control.world.setOdds(10748848, 0, 1, 10) // a real change elsewhere, to be applied
+    s.control.failNext(1, 'bad-event') // the first event:list (football) lacks one homeTeam
+    expect(await feed.refreshNow()).toBe(true)
+    expect(feed.status()).toMatchObject({ state: 'live', badFrames: 1 })
+    expect(batches).toHaveLength(2)
+    expect(batches[1]).toHaveLength(1)
+    expect(batches[1]![0]).toMatchObject({
+      op: 'upsert',
+      entity: { kind: 'selection', eventId: 'kwiff:e10748848', odds: 10 },
+    })
+    // Nothing of the malformed event was removed; the next good refresh changes nothing.
+    expect(await feed.refreshNow()).toBe(true)
+    expect(batches).toHaveLength(2)
+  })
+
   it('accepts the response push after 40 as well', async () => {
     const s = await sim({ responseOrder: 'after-connect' })
     const { feed } = await liveFeed(s)

@@ -48,6 +48,7 @@ export interface KwiffFeedOptions {
   ackTimeoutMs?: number
   /** Retries of a command that timed out or got an error reply; default 2. */
   retries?: number
+  /** Where connection, retry and bad-frame lines go; default silent. The feed never logs the uuid. */
   logger?: Logger
   /** Reconnect backoff; default the client's (0.5 s doubling to 15 s). */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number }
@@ -150,7 +151,9 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
       if (stopped) throw new NotConnectedError('feed stopped')
       if (attempt > 0) await delay(backoffDelay(attempt - 1, 200, 2000))
       const c = client
-      if (c === undefined || stopped) throw new NotConnectedError('feed stopped')
+      if (c === undefined || stopped) {
+        throw new NotConnectedError(stopped ? 'feed stopped' : 'feed not started')
+      }
       try {
         const args = await c.emitWithAck(
           'command',

@@ -42,6 +42,28 @@ export interface KwiffSimOptions {
   responseOrder?: 'before-connect' | 'after-connect'
 }
 
+/** What the simulator saw of one accepted handshake (tests: the client's headers). */
+export interface KwiffSimHandshake {
+  /** The `identifier` query parameter (equal to the `uuid` cookie, or it was refused). */
+  identifier: string
+  /** The `Origin` header, if any. */
+  origin?: string
+  /** The `User-Agent` header, if any. */
+  userAgent?: string
+}
+
+/** One `command` body as received (seed 002 "Command Format"); `timestamp` is epoch ms. */
+export interface KwiffSimCommand {
+  message: string
+  payload: Record<string, unknown>
+  timestamp?: unknown
+  userAgent?: unknown
+  webappVersion?: unknown
+}
+
+/** Ways {@link KwiffSimControl.failNext} can make a command fail. */
+export type KwiffSimFault = 'slow' | 'error' | 'malformed' | 'bad-event'
+
 /** Test hooks of a running simulator. */
 export interface KwiffSimControl {
   /** The world: inspect events, `remove(id)`, `setOdds(...)`, `step()`. */
@@ -52,13 +74,18 @@ export interface KwiffSimControl {
   commandCounts(): Record<string, number>
   /**
    * Makes the next `count` commands fail in one way, whatever the rates: `'slow'` (answered
-   * after `slowMs`), `'error'` (error reply) or `'malformed'` (a reply of the wrong shape).
+   * after `slowMs`), `'error'` (error reply), `'malformed'` (a reply of the wrong shape) or
+   * `'bad-event'` (a right reply whose first event lacks its `homeTeam`).
    */
-  failNext(count: number, kind: 'slow' | 'error' | 'malformed'): void
+  failNext(count: number, kind: KwiffSimFault): void
   /** Pushes an event to every connected client (tests: unknown pushed events). */
   push(event: string, ...args: unknown[]): void
   /** The `identifier` of every accepted handshake, in order. */
   identifiers(): string[]
+  /** Every accepted handshake with its `Origin` and `User-Agent`, in order. */
+  handshakes(): KwiffSimHandshake[]
+  /** The last (at most 1000) `command` bodies received, oldest first. */
+  commands(): KwiffSimCommand[]
   /** Disconnects every client from the server side (tests: reconnects). */
   dropConnections(): void
 }
@@ -84,6 +111,16 @@ function uuidCookie(req: IncomingMessage): string | undefined {
   return undefined
 }
 
+/** An `event:list` answer copied with its first event lacking `homeTeam`; others unchanged. */
+function withBadFirstEvent(answer: unknown): unknown {
+  const a = answer as { data?: { events?: Record<string, unknown>[] } }
+  const events = a.data?.events
+  if (!Array.isArray(events) || events.length === 0) return answer
+  const [first, ...rest] = events
+  const { homeTeam: _dropped, ...broken } = first!
+  return { ...a, data: { ...a.data, events: [broken, ...rest] } }
+}
+
 /**
  * Starts the simulator on `host:port`; resolves once it listens. Its `url`
  * (`http://HOST:PORT/socket.io/`) is what the Kwiff feed connects to. `close()` stops the
@@ -101,7 +138,8 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
   const world = new SimWorld({ seed, baseTime: Date.now(), tickMs: tickMs || 1000 })
   const counts: Record<string, number> = {}
   const timers = new Set<NodeJS.Timeout>()
-  const accepted: string[] = []
+  const accepted: KwiffSimHandshake[] = []
+  const received: KwiffSimCommand[] = []
 
   const http = createServer()
   const io = new Server(http, {
@@ -120,7 +158,13 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
         callback('uuid cookie does not match identifier', false)
         return
       }
-      accepted.push(identifier)
+      const origin = req.headers.origin
+      const userAgent = req.headers['user-agent']
+      accepted.push({
+        identifier,
+        ...(origin !== undefined && { origin }),
+        ...(userAgent !== undefined && { userAgent }),
+      })
       callback(null, true)
     },
   })
@@ -137,7 +181,7 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
     })
   }
 
-  const forced: ('slow' | 'error' | 'malformed')[] = []
+  const forced: KwiffSimFault[] = []
 
   const reply = (ack: Ack, body: unknown, slow: boolean): void => {
     if (slow) {
@@ -186,13 +230,21 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
         logger.warn({}, 'kwiff sim: command without ack ignored')
         return
       }
-      const b = (body ?? {}) as { message?: unknown; payload?: unknown }
+      const b = (body ?? {}) as Record<string, unknown>
       const message = typeof b.message === 'string' ? b.message : ''
       counts[message] = (counts[message] ?? 0) + 1
       const payload =
         b.payload !== null && typeof b.payload === 'object'
           ? (b.payload as Record<string, unknown>)
           : {}
+      received.push({
+        message,
+        payload,
+        timestamp: b.timestamp,
+        userAgent: b.userAgent,
+        webappVersion: b.webappVersion,
+      })
+      if (received.length > 1000) received.shift()
       const force = forced.shift()
       const slow = force === 'slow' || (force === undefined && faults() < slowRate)
       const body2 =
@@ -200,7 +252,9 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
           ? { timestamp: Date.now(), error: { code: 'SERVICE_UNAVAILABLE', message: 'forced' } }
           : force === 'malformed'
             ? { timestamp: Date.now(), data: { events: 'not a list', result: null } }
-            : answer(message, payload, force === undefined)
+            : force === 'bad-event'
+              ? withBadFirstEvent(answer(message, payload, false))
+              : answer(message, payload, force === undefined)
       reply(ack as Ack, body2, slow)
     })
   })
@@ -235,7 +289,9 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
       push: (event, ...args) => {
         io.emit(event, ...args)
       },
-      identifiers: () => [...accepted],
+      identifiers: () => accepted.map((h) => h.identifier),
+      handshakes: () => accepted.map((h) => ({ ...h })),
+      commands: () => received.map((c) => ({ ...c })),
       dropConnections: () => {
         io.disconnectSockets(true)
       },

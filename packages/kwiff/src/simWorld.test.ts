@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { KWIFF_SPORTS, parseEventGetReply, parseEventListReply } from './codec'
-import { ladderDecimal, ladderIndex, ODDS_LADDER, SimWorld } from './simWorld'
+import {
+  ladderDecimal,
+  ladderIndex,
+  ODDS_LADDER,
+  offerOverround,
+  OVERROUND_BAND,
+  SimWorld,
+} from './simWorld'
 
 const opts = { seed: 7, baseTime: Date.UTC(2026, 10, 22, 20, 0), tickMs: 1000 }
 
@@ -72,6 +79,39 @@ describe('SimWorld', () => {
     expect([...firstIds].some((id) => !ids.has(id))).toBe(true)
     expect([...ids].some((id) => !firstIds.has(id))).toBe(true)
     expect(w.events().length).toBeGreaterThanOrEqual(40)
+  })
+
+  it('keeps its books near a real margin as prices drift: almost never an arbitrage', () => {
+    const w = new SimWorld(opts)
+    let seen = 0
+    let negative = 0
+    let outside = 0
+    for (let t = 0; t < 1500; t++) {
+      w.step()
+      for (const e of w.events()) {
+        if (w.tick >= e.endTick) continue
+        for (const offer of e.offers) {
+          if (offer.outcomes.length < 2) continue
+          const over = offerOverround(offer)
+          seen++
+          if (over < 0) negative++
+          if (over < OVERROUND_BAND[0] - 0.03 || over > OVERROUND_BAND[1] + 0.03) outside++
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(10_000)
+    // Only a repricing shock (several ladder steps at once) may dip below 0, for a tick or two.
+    expect(negative / seen).toBeLessThan(0.005)
+    expect(outside / seen).toBeLessThan(0.01)
+  })
+
+  it('prices the sample event as a plausible book (5/1, 11/2, 4/11)', () => {
+    const w = new SimWorld(opts)
+    const main = w.get(10748848)!.offers[0]!
+    expect(main.outcomes.map((o) => ODDS_LADDER[o.step])).toEqual(['5/1', '11/2', '4/11'])
+    const over = offerOverround(main)
+    expect(over).toBeGreaterThanOrEqual(OVERROUND_BAND[0])
+    expect(over).toBeLessThanOrEqual(OVERROUND_BAND[1])
   })
 
   it('prices on the fractional ladder', () => {

@@ -6,10 +6,10 @@
  *
  * Seeded from the real samples: Bodoe/Glimt v Manchester City (event 10748848, UEFA
  * Champions League, competitionId 134822, Bodo/Glimt 6.0 "5/1" — the draw and City prices
- * are abridged in the sample, so 11/2 and 4/9 are ASSUMED) and Mallorca v Sevilla (event
- * 11505695, with the Anytime Goalscorer market 298620996 / Vedat Muriqi 1247853363 and the
- * "rcd mallorca total goals" market 293646786 / "over 0.5" 1247492634 from the
- * ticket:odds:get sample).
+ * are abridged in the sample, so 11/2 and 4/11 are ASSUMED, a 5.6 % book) and Mallorca v
+ * Sevilla (event 11505695, with the Anytime Goalscorer market 298620996 / Vedat Muriqi
+ * 1247853363 and the "rcd mallorca total goals" market 293646786 / "over 0.5" 1247492634 from
+ * the ticket:odds:get sample).
  */
 import { mulberry32 } from '@oddsboard/model'
 import { KWIFF_SPORTS } from './codec'
@@ -176,6 +176,18 @@ const LIVE_TICKS: Record<number, [number, number]> = {
 /** Ticks an ended match stays listed before it is gone. */
 const ENDED_TICKS = 5
 
+/**
+ * The overround band (Σ 1/decimal − 1) each offer of two or more outcomes is pulled back into,
+ * one ladder step per tick: prices drift independently, and without this a book would soon
+ * offer arbitrage (below 0) or absurd margins. Real books price main markets at about 3–10 %.
+ */
+export const OVERROUND_BAND: readonly [number, number] = [0.02, 0.15]
+
+/** The overround of an offer's prices: Σ 1/decimal − 1 (e.g. 0.05 = 5 %). */
+export function offerOverround(offer: { outcomes: readonly { step: number }[] }): number {
+  return offer.outcomes.reduce((sum, o) => sum + 1 / ladderDecimal(o.step), 0) - 1
+}
+
 /** The options of a world. */
 export interface SimWorldOptions {
   seed?: number
@@ -251,6 +263,7 @@ export class SimWorld {
         for (const o of offer.outcomes) {
           if (this.rng() < p) o.step = clampStep(o.step + (this.rng() < 0.5 ? -1 : 1))
         }
+        this.rebalance(offer)
       }
     }
   }
@@ -302,6 +315,17 @@ export class SimWorld {
     }
   }
 
+  /** Moves one outcome one ladder step back towards {@link OVERROUND_BAND} when outside it. */
+  private rebalance(offer: SimOffer): void {
+    if (offer.outcomes.length < 2) return
+    const over = offerOverround(offer)
+    const [lo, hi] = OVERROUND_BAND
+    if (over >= lo && over <= hi) return
+    const o = offer.outcomes[Math.floor(this.rng() * offer.outcomes.length)]!
+    // Shorter prices raise the overround, longer ones lower it.
+    o.step = clampStep(o.step + (over < lo ? -1 : 1))
+  }
+
   private ofCompetition(id: number): SimEvent[] {
     return [...this.byId.values()].filter((e) => e.competition.id === id)
   }
@@ -346,7 +370,7 @@ export class SimWorld {
         this.offer('Full Time Result', [
           ['Bodo/Glimt', 6.0],
           ['Draw', 6.5],
-          ['Manchester City', 1.44],
+          ['Manchester City', 1.36],
         ]),
         this.offer('Total Goals Over/Under 2.5', [
           ['Over 2.5', 1.5],

@@ -7,15 +7,24 @@ import { eventCols, eventIdOf, renderEventDetail, useEventRows } from './common'
 
 const include = (e: Event) => e.source === 'kwiff' && e.status !== 'ended'
 
-/** Betting status of the main market: open or suspended. */
+/**
+ * Betting status of an event: Suspended when the event or its main market is suspended
+ * (Kwiff `bettingStatus` 2, see @oddsboard/kwiff normalize), Open when its main market takes
+ * bets, "–" when it has no main market.
+ */
 const BettingStatus = memo(function BettingStatus({ row }: { row: EventRow }) {
-  const suspended = useBoard((s) =>
+  const marketSuspended = useBoard((s) =>
     row.marketId === null ? null : (s.board.entities.market.get(row.marketId)?.suspended ?? null),
   )
-  if (suspended === null) return <span className="muted">–</span>
+  const suspended = row.event.status === 'suspended' || marketSuspended === true
+  if (!suspended && marketSuspended === null) return <span className="muted">–</span>
   return (
-    <span className={suspended ? 'betting susp' : 'betting open'} data-testid="betting-status">
-      {suspended || row.event.status === 'suspended' ? 'Suspended' : 'Open'}
+    <span
+      className={suspended ? 'betting susp' : 'betting open'}
+      data-testid="betting-status"
+      data-state={suspended ? 'suspended' : 'open'}
+    >
+      {suspended ? 'Suspended' : 'Open'}
     </span>
   )
 })
