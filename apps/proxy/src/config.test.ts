@@ -75,6 +75,22 @@ describe('loadConfig', () => {
     expect(shown).not.toContain('"tok"')
   })
 
+  it('logs feed URLs without credentials or query', () => {
+    const c = loadConfig({
+      FEEDS: 'winamax,kwiff',
+      WINAMAX_URL: 'https://user:pa55@example.test/uof-sports-server/socket.io/?token=T0K',
+      KWIFF_URL: 'wss://example.test/socket.io/?identifier=1234-uuid',
+    })
+    const shown = JSON.stringify(describeConfig(c))
+    expect(shown).toContain('winamax=https://example.test/uof-sports-server/socket.io/')
+    expect(shown).toContain('kwiff=wss://example.test/socket.io/')
+    expect(shown).not.toMatch(/pa55|T0K|1234-uuid|user/)
+    // The feed itself still gets the whole URL.
+    expect(c.feeds[0]!.target).toEqual({
+      url: 'https://user:pa55@example.test/uof-sports-server/socket.io/?token=T0K',
+    })
+  })
+
   it('reads mirrored CLI flags over the environment, and refuses unknown flags', () => {
     const c = loadConfig({ PORT: '1000' }, [
       '--port',

@@ -289,13 +289,29 @@ export function loadConfig(
   }
 }
 
-/** The configuration as it may be logged: secrets replaced by `"[set]"`. */
+/**
+ * A URL as it may be logged: scheme, host and path only. Credentials (`user:pass@`) and the
+ * query (which may carry ids and tokens, e.g. Kwiff's `identifier`, bet365's `uid`) are cut.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.protocol}//${u.host}${u.pathname}`
+  } catch {
+    return '[unparseable url]'
+  }
+}
+
+/**
+ * The configuration as it may be logged: secrets replaced by `"[set]"`, feed URLs shown
+ * without credentials or query ({@link redactUrl}).
+ */
 export function describeConfig(config: ProxyConfig): object {
   const { sessionId, token, ...bet365 } = config.bet365
   return {
     ...config,
     feeds: config.feeds.map(
-      (f) => `${f.source}=${typeof f.target === 'string' ? f.target : f.target.url}`,
+      (f) => `${f.source}=${typeof f.target === 'string' ? f.target : redactUrl(f.target.url)}`,
     ),
     bet365: {
       ...bet365,

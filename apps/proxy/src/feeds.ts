@@ -1,6 +1,9 @@
 import type { Feed, Logger, SimServer, Source } from '@oddsboard/model'
 import type { FeedTarget, ProxyConfig } from './config'
+import { redactUrl } from './config'
 import { childLogger } from './logger'
+
+export { redactUrl }
 
 /** The feeds the proxy runs and the simulators started for them. */
 export interface FeedSet {
@@ -87,14 +90,4 @@ export async function buildFeeds(config: ProxyConfig, logger: Logger): Promise<F
     throw err
   }
   return { feeds, close }
-}
-
-/** A URL for logs: without credentials or query (which may carry ids and tokens). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    return `${u.protocol}//${u.host}${u.pathname}`
-  } catch {
-    return '[unparseable url]'
-  }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '@oddsboard/model'
 /** How the client reaches the server. */
 export type Transport = 'polling' | 'websocket'
 
+/** Options of `SocketIoClient` (only `url` is required); times are in ms. */
 export interface SocketIoClientOptions {
   /**
    * Endpoint with its path, `http(s)://` or `ws(s)://`, without `EIO`/`transport`,

@@ -262,7 +262,59 @@ describe('SocketIoClient against socket.io 4.8 (allowEIO3)', () => {
     await connected(c)
     await all
     expect(got).toEqual(texts)
+    // Client → server ack over polling.
     expect(await c.emitWithAck('echo', ['🎾 Pétra Kvitová'], 1000)).toEqual(['🎾 Pétra Kvitová✓'])
+    // Server → client event with an ack id over polling; the client's ack (a POST) carries
+    // non-ASCII text back.
+    c.on('event', (name, args, ack) => {
+      if (name === 'ask') ack?.(`${String(args[0])} → réponse 😀`)
+    })
+    const s = [...io.sockets.sockets.values()][0]!
+    const reply = await waitFor<unknown[]>('server ack over polling', (done) =>
+      s
+        .timeout(1000)
+        .emit('ask', 'Zürich', (err: Error | null, ...args: unknown[]) =>
+          done(err ? [err.message] : args),
+        ),
+    )
+    expect(reply).toEqual(['Zürich → réponse 😀'])
+    // The server really is on polling (transports: ['polling'] forbids the upgrade).
+    expect(s.conn.transport.name).toBe('polling')
+  })
+
+  it('never logs the Engine.IO sid, cookies or header values', async () => {
+    const { io, url } = await startIo()
+    io.engine.on('initial_headers', (headers: Record<string, string>) => {
+      headers['set-cookie'] = 'AWSALB=lb-secret-cookie; Path=/'
+    })
+    const lines: string[] = []
+    const record = (obj: object, msg?: string) => lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`)
+    const logger = { debug: record, info: record, warn: record, error: record }
+    // The Engine.IO session (its `id` is the sid on the wire) and its upgrade.
+    let sid = ''
+    const upgraded = waitFor('upgrade', (done) =>
+      io.engine.once(
+        'connection',
+        (raw: { id: string; on: (e: string, f: () => void) => void }) => {
+          sid = raw.id
+          raw.on('upgrade', done)
+        },
+      ),
+    )
+    const c = client({ url, logger, headers: { Cookie: 'session=user-secret' } })
+    c.connect()
+    await connected(c)
+    await upgraded
+    const first = sid
+    expect(first.length).toBeGreaterThan(8)
+    const again = connected(c)
+    io.disconnectSockets()
+    await again
+    await c.close()
+    const text = lines.join('\n')
+    expect(text).toContain('engine.io open') // the logger really was used, at debug level
+    expect(text).not.toContain(first)
+    expect(text).not.toMatch(/lb-secret-cookie|user-secret/)
   })
 
   it('a custom namespace is connected by the client (40/nsp,)', async () => {

@@ -29,6 +29,7 @@ export const ENGINE_PACKET_TYPES = [
   'noop',
 ] as const
 
+/** An Engine.IO packet type name, e.g. `'ping'` (wire digit `2`). */
 export type EnginePacketType = (typeof ENGINE_PACKET_TYPES)[number]
 
 /** One Engine.IO packet: its type and the text after the type digit (e.g. `probe`, JSON). */

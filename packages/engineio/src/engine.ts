@@ -110,7 +110,10 @@ export class EngineConnection {
 
   private fail(reason: string): void {
     if (this.closed) return
-    this.opts.logger.debug({ reason, sid: this.handshake?.sid }, 'engine.io connection lost')
+    this.opts.logger.debug(
+      { reason, sid: sidHint(this.handshake?.sid) },
+      'engine.io connection lost',
+    )
     void this.close(false)
     this.handlers.close(reason)
   }
@@ -312,7 +315,10 @@ export class EngineConnection {
       this.transport = 'websocket'
       this.upgrading = false
       this.pollingPaused = false
-      this.opts.logger.debug({ sid: this.handshake?.sid }, 'engine.io upgraded to websocket')
+      this.opts.logger.debug(
+        { sid: sidHint(this.handshake?.sid) },
+        'engine.io upgraded to websocket',
+      )
       this.flush()
     })
   }
@@ -399,7 +405,10 @@ export class EngineConnection {
       this.fail(`bad handshake: ${errorMessage(e)}`)
       return
     }
-    this.opts.logger.debug({ sid: this.handshake.sid, transport: this.transport }, 'engine.io open')
+    this.opts.logger.debug(
+      { sid: sidHint(this.handshake.sid), transport: this.transport },
+      'engine.io open',
+    )
     this.schedulePing()
     this.handlers.open(this.handshake)
     if (this.closed) return
@@ -446,6 +455,15 @@ function closeWebSocket(ws: WebSocket, pending: string[]): Promise<void> {
       ws.terminate()
     }
   })
+}
+
+/**
+ * The first characters of an Engine.IO sid, for logs: enough to tell sessions apart, not
+ * enough to act on one (the sid authorizes polls and posts of a live session, so it is a
+ * secret under shared/DESIGN.md "Security stance").
+ */
+function sidHint(sid: string | undefined): string | undefined {
+  return sid === undefined ? undefined : `${sid.slice(0, 4)}…`
 }
 
 /** The http(s) form of a URL, for the cookie jar (cookies are shared by polling and ws). */

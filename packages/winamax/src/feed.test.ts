@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Server } from 'socket.io'
-import { applyOps, emptyState } from '@oddsboard/model'
+import { applyOps, emptyState, silentLogger } from '@oddsboard/model'
 import type { EntityState, Feed, FeedState, SimServer } from '@oddsboard/model'
 import { createWinamaxFeed } from './feed'
 import { startWinamaxSim } from './sim'
@@ -113,12 +113,22 @@ describe('createWinamaxFeed with malformed upstream payloads', () => {
   })
 
   it('counts and skips bad m payloads and bad odds, keeps going and stays live', async () => {
+    const warnings: { obj: Record<string, unknown>; msg?: string }[] = []
+    const logger = {
+      ...silentLogger,
+      warn: (obj: object, msg?: string) =>
+        warnings.push({ obj: obj as Record<string, unknown>, msg }),
+    }
     const http = createServer()
     io = new Server(http, { path: '/uof-sports-server/socket.io/', allowEIO3: true })
     const server = io
     server.on('connection', (socket) => {
       socket.on('m', (req: { route: string; requestId: string }) => {
         socket.emit('m', '{"matches":') // invalid JSON inside m
+        // Malformed Socket.IO packets inside well-formed Engine.IO messages (`4…`): cut JSON,
+        // an unknown packet type. The client reports them as bad packets; the feed counts them.
+        socket.conn.write('2["m",{"odds":')
+        socket.conn.write('9')
         socket.emit('m', [1, 2]) // not an object
         socket.emit('m', { matches: { '1': 'x' } }) // bad entity
         socket.emit('m', {
@@ -141,13 +151,19 @@ describe('createWinamaxFeed with malformed upstream payloads', () => {
     feed = createWinamaxFeed({
       url: `http://127.0.0.1:${port}/uof-sports-server/socket.io/`,
       routes: ['sport:1'],
+      logger,
       ...fast,
     })
     const seen = follow(feed)
     feed.start()
     await until(() => seen.state.selection.get('winamax:o31')?.odds === 2.7, 10_000, 'odds 2.7')
     expect(feed.status().state).toBe('live')
-    expect(feed.status().badFrames).toBe(4)
+    expect(feed.status().badFrames).toBe(6)
+    // Each bad frame is logged with a short sample (FeedTracker: the first 5, then 1 in 100).
+    const warned = warnings.filter((w) => w.msg === 'skipped malformed upstream frame')
+    expect(warned.length).toBe(5)
+    expect(warned.map((w) => w.obj.sample)).toContain('42["m",{"odds":')
+    for (const w of warned) expect(String(w.obj.sample).length).toBeLessThanOrEqual(140)
     expect(seen.state.selection.get('winamax:o30')?.odds).toBe(1.5)
     expect(seen.state.event.get('winamax:m10')).toMatchObject({
       participants: ['A', 'B'],

@@ -62,15 +62,18 @@ export interface ApplyResult {
 }
 
 /**
- * Decimal odds as Winamax sends them must be finite numbers above 1; anything else (a
- * string, NaN, 0.5) is rejected and the selection keeps its last good price. Exactly 1 is
- * not an error but Winamax's way of showing a selection that is not on offer (it pays
- * nothing back; the capture's snapshot has two, e.g. outcome 1659943496 "Danemark"):
- * see {@link NOT_OFFERED}.
+ * Winamax's price for a selection that is not on offer (it pays nothing back; the capture's
+ * snapshot has two, e.g. outcome 1659943496 "Danemark"); normalized to unpriced (null) and
+ * not counted as bad input.
  */
-/** Winamax's price for a selection that is not on offer; normalized to unpriced (null). */
 export const NOT_OFFERED = 1
 
+/**
+ * Whether `v` is usable decimal odds as Winamax sends them in `odds[outcomeId]`
+ * (shared/DESIGN.md "Winamax"): a finite number above 1. Anything else (a string, NaN,
+ * 0.5) is rejected and the selection keeps its last good price; exactly 1 is
+ * {@link NOT_OFFERED}, handled by the caller.
+ */
 export function isValidDecimalOdds(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v > 1
 }

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SocketIoClient } from '@oddsboard/engineio'
 import { mulberry32, type SimServer } from '@oddsboard/model'
-import { mFrames, readCapture } from './capture'
+import { CAPTURE_PATH, mFrames, readCapture } from './capture'
 import { decodeEventFrame } from './codec'
 import type { WinamaxPayload } from './codec'
 import { WinamaxStore } from './normalize'
@@ -97,5 +100,57 @@ describe('startWinamaxSim over a real socket', () => {
     // The first recorded delta (captures/winamax line 6).
     expect(received[1]!.requestId).toBeUndefined()
     expect(received[1]!.outcomes!['1644829548']).toEqual({ hotUsers: 1916 })
+  })
+
+  it('after the recorded deltas, keeps going: odds, hotUsers and live clocks move', async () => {
+    // A short capture: the real snapshot and the first real delta 20 ms after it, so the
+    // replay ends at once and the generated stream must take over.
+    const { header, frames } = readCapture(CAPTURE_PATH)
+    const [snap, delta] = mFrames(frames)
+    const dir = mkdtempSync(path.join(tmpdir(), 'winamax-sim-'))
+    const capturePath = path.join(dir, 'short.ndjson')
+    const lines = [header, { ...snap!, t: 0 }, { ...delta!, t: 20 }].map((l) => JSON.stringify(l))
+    writeFileSync(capturePath, lines.join('\n') + '\n')
+    try {
+      sim = await startWinamaxSim({ capturePath, speed: 20 })
+      const c = new SocketIoClient({ url: sim.url, reconnect: false })
+      client = c
+      const received: WinamaxPayload[] = []
+      const seen = { odds: false, hotUsers: false, clock: false }
+      const done = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`stream stalled: ${JSON.stringify(seen)}`)),
+          8_000,
+        )
+        c.on('event', (name, args) => {
+          if (name !== 'm') return
+          const p = args[0] as WinamaxPayload
+          received.push(p)
+          if (received.length <= 2) return // the snapshot and the recorded delta
+          if (p.odds !== undefined && Object.values(p.odds).some((v) => typeof v === 'number'))
+            seen.odds = true
+          if (Object.values(p.outcomes ?? {}).some((o) => typeof o?.hotUsers === 'number'))
+            seen.hotUsers = true
+          if (Object.values(p.matches ?? {}).some((m) => typeof m?.matchtimeExtended === 'string'))
+            seen.clock = true
+          if (seen.odds && seen.hotUsers && seen.clock) {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      })
+      c.on('connect', () => c.emit('m', { route: 'sport:1', requestId: 'req-2' }))
+      c.connect()
+      await done
+      expect(received[0]!.requestId).toBe('req-2')
+      expect(received[1]!.outcomes!['1644829548']).toEqual({ hotUsers: 1916 })
+      // The generated part applies cleanly on top of what was sent before it.
+      const store = new WinamaxStore()
+      for (const p of received) store.apply(structuredClone(p))
+      expect(store.rejectedOdds).toBe(0)
+      expect(received.length).toBeGreaterThanOrEqual(3)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

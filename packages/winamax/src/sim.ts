@@ -26,6 +26,7 @@ import { WinamaxStore } from './normalize'
 /** Winamax's Socket.IO path (captures/winamax header `url`). */
 export const WINAMAX_SIM_PATH = '/uof-sports-server/socket.io/'
 
+/** Options of {@link startWinamaxSim}; every field has a default. */
 export interface WinamaxSimOptions {
   /** Default 127.0.0.1. */
   host?: string
