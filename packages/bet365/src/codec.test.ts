@@ -224,6 +224,60 @@ describe('every real frame of the captures, display form turned into wire form',
     )
   })
 
+  it('the remaining real frames: every client handshake, subscribe and cut load of the logs', () => {
+    // antibagr har: all four client handshakes (raw bytes; DevTools dropped the final \x00).
+    const har = raw('antibagr_Bet365-parser__www.bet365.com_ws.har.txt')
+    const handshakes = har.split('\n').filter((l) => l.startsWith('#\x03P\x01'))
+    expect(handshakes.map((l) => decodeClientFrame(l))).toEqual(
+      handshakes.map((l) => ({
+        kind: 'handshake',
+        topics: l.includes('P_CONFIG')
+          ? ['__time', 'P-ENDP', 'P_CONFIG', 'RPB25908_1_3', 'OVInPlay_1_3', 'DR2S11_1_0']
+          : ['__time', 'P-ENDP'],
+        sessionId: 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX000003',
+        token: /A_(<[^>]+>)/.exec(l)![1],
+      })),
+    )
+    // mahendrakalkura #1: the client handshake in display form, and the other two cut loads.
+    const chrome = raw('issue_mahendrakalkura_www.bet365.com_1_chrome_frames.txt')
+    expect(chrome).toContain('#P__time,S_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX000003')
+    expect(
+      decodeClientFrame('#\x03P\x01__time,S_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX000003\x00'),
+    ).toEqual({
+      kind: 'handshake',
+      topics: ['__time'],
+      sessionId: 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX000003',
+      token: null,
+    })
+    for (const [topic, body] of [
+      ['Media_L10_Z0', 'F|EV;AU=0;C1=1;C2=35120382;CB=ASAUCKFJNCNZPFPGSB'],
+      ['6V68117822C1A_10_0', 'F|EV;AM=;AS=;AU=0;C1=1;C2=35120382;C3=68362347;'],
+    ] as const) {
+      expect(chrome).toContain(`${topic}${body}`)
+      expect(decodeError(() => decodeServerFrame(`\x14${topic}\x01${body}`))).toBe('truncated body')
+    }
+    // mahendrakalkura #5: the private socket's handshake reply and the data socket's subscribe.
+    const log = raw('issue_mahendrakalkura_www.bet365.com_5_two_socket_log.txt')
+    expect(log).toContain('2recv: 100IRUD10-3/Y1bMOL+Mhn')
+    expect(decodeServerFrame('100\x02IRUD10-3/Y1bMOL+Mhn\x00')).toEqual({
+      kind: 'handshake',
+      status: '100',
+      connectionId: 'IRUD10-3/Y1bMOL+Mhn',
+    })
+    const topics = ['__host', 'CONFIG_10_0', 'OVInPlay_10_0', 'Media_L10_Z0', 'XL_L10_Z0_C1_W3']
+    expect(log).toContain(`write: ${topics.join(',')}`)
+    expect(decodeClientFrame(`\x16\x00${topics.join(',')}\x01`)).toEqual({
+      kind: 'subscribe',
+      topics,
+    })
+    // A private-socket message whose body is a bare op letter: no documented form, so the
+    // feed (which never reads that socket) would count it as a bad frame rather than guess.
+    expect(log).toContain('2recv: -11111_SPTBK_10_MSGF')
+    expect(decodeError(() => decodeServerFrame('\x14-11111_SPTBK_10_MSG\x01F'))).toBe(
+      'no | after body op',
+    )
+  })
+
   it('robert-7: a 2026 __time load body', () => {
     const body = raw('robert-7_Bet365-Odds-Websocket-Delta-Parser__test_state_manager_time.txt')
       .split('\n')

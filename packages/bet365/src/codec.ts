@@ -337,7 +337,10 @@ export function encodeRecord(record: ZapRecord): string {
   return out
 }
 
-/** Encodes a body: `op|rec|rec|`, or `D||` style `op||` when there is no record. */
+/**
+ * Encodes a body: `op|rec|rec|`, or `D||` style `op||` when there is no record.
+ * @throws ZapDecodeError when a record cannot be written (see {@link encodeRecord}).
+ */
 export function encodeBody(op: ZapOp, records: readonly ZapRecord[]): string {
   if (records.length === 0) return `${op}||`
   let out = `${op}|`
@@ -345,13 +348,19 @@ export function encodeBody(op: ZapOp, records: readonly ZapRecord[]): string {
   return out
 }
 
-/** Encodes one message `<type byte><topic>\x01<body>`. */
+/**
+ * Encodes one message `<type byte><topic>\x01<body>` (0x14 for `load`, 0x15 for `delta`).
+ * @throws ZapDecodeError when a record cannot be written (see {@link encodeRecord}).
+ */
 export function encodeMessage(message: ZapMessage): string {
   const type = String.fromCharCode(message.kind === 'load' ? ZAP_LOAD : ZAP_DELTA)
   return `${type}${message.topic}${TOPIC_END}${encodeBody(message.op, message.records)}`
 }
 
-/** Encodes several messages as one frame joined by `\x08` (seed, "Mixed update"). */
+/**
+ * Encodes several messages as one frame joined by `\x08` (seed, "Mixed update").
+ * @throws ZapDecodeError when a record cannot be written (see {@link encodeRecord}).
+ */
 export function encodeFrame(messages: readonly ZapMessage[]): string {
   return messages.map(encodeMessage).join(MESSAGE_SEPARATOR)
 }

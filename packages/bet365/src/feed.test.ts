@@ -139,6 +139,50 @@ describe('Bet365 feed against the simulator (real sockets)', () => {
   })
 })
 
+describe('Bet365 feed: what it sends (DESIGN.md "Bet365 (zap)")', () => {
+  it('subprotocol zap-protocol-v1, Origin, a 16-digit uid, the handshake, then a subscribe to its topics', async () => {
+    const seen: { protocol?: string; origin?: string; url?: string; frames: string[] } = {
+      frames: [],
+    }
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      path: '/zap/',
+      handleProtocols: (protocols) =>
+        protocols.has('zap-protocol-v1') ? 'zap-protocol-v1' : false,
+    })
+    await new Promise<void>((r) => wss.once('listening', () => r()))
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of wss.clients) c.terminate()
+          wss.close(() => r())
+        }),
+    )
+    wss.on('connection', (ws, req) => {
+      seen.protocol = ws.protocol
+      seen.origin = req.headers.origin
+      seen.url = req.url
+      ws.on('message', (data) => {
+        seen.frames.push(data.toString())
+        if (seen.frames.length === 1) ws.send(encodeHandshakeReply('100', 'I1PIP1-test'))
+      })
+    })
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/zap/`
+    const topics = ['OVInPlay_1_3', 'OVInPlay_13_0']
+    const feed = createBet365Feed({ url, topics, sessionId: 'ABCDEF000003', token: 'tok' })
+    cleanups.push(() => feed.stop())
+    feed.start()
+    await waitFor(() => seen.frames.length >= 2, 5000, 'handshake and subscribe')
+    expect(seen.protocol).toBe('zap-protocol-v1')
+    expect(seen.origin).toBe('https://www.bet365.com')
+    expect(seen.url).toMatch(/^\/zap\/\?uid=\d{16}$/)
+    expect(seen.frames[0]).toBe('#\x03P\x01__time,S_ABCDEF000003,A_tok\x00')
+    expect(seen.frames[1]).toBe('\x16\x00OVInPlay_1_3,OVInPlay_13_0\x01')
+    expect(feed.status().state).toBe('live')
+  })
+})
+
 describe('Bet365 feed and bad upstream frames', () => {
   /** A bare zap server that accepts the handshake and then sends `frames`. */
   async function rawServer(frames: string[]): Promise<string> {

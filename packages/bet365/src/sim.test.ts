@@ -69,10 +69,45 @@ describe('Bet365 simulator', () => {
     expect(names).toContain('Sahaja Yamalapalli v Ekaterina Khayrutdinova')
     expect(load.records.filter((r) => r.type === 'PA').length).toBeGreaterThanOrEqual(173)
     // A point: odds U deltas (if the price moved) then the event's score, in one frame.
-    const point = frames.slice(2).find((f) => f.some((m) => recordField(m.records[0]!, 'XP')))!
+    const isPoint = (f: ZapMessage[]) => f.some((m) => recordField(m.records[0]!, 'XP'))
+    const point = frames.slice(2).find(isPoint)!
     const ev = point[point.length - 1]!
     expect(ev).toMatchObject({ kind: 'delta', op: 'U' })
-    for (const m of point.slice(0, -1)) expect(Object.keys(m.records[0]!.fields)).toContain('OD')
+    for (const m of point.slice(0, -1)) {
+      expect(Object.keys(m.records[0]!.fields).some((k) => k === 'OD' || k === 'SU')).toBe(true)
+    }
+    // Score and odds bundled in one frame (`\x08`-joined on the wire), as the seed's "Mixed update".
+    const bundled = () =>
+      frames.find((f) => isPoint(f) && f.length >= 2 && recordField(f[0]!.records[0]!, 'OD'))
+    await waitFor(() => bundled() !== undefined, 8000, 'a point that moved the prices')
+    const mixed = bundled()!
+    expect(mixed[0]!.op).toBe('U')
+    expect(recordField(mixed[mixed.length - 1]!.records[0]!, 'XP')).toMatch(/^\w+-\w+$/)
+    // `__time` heartbeats: U deltas carrying the server clock.
+    const beat = () => frames.flat().find((m) => m.topic === '__time' && m.op === 'U')
+    await waitFor(() => beat() !== undefined, 5000, 'a __time heartbeat')
+    expect(beat()!.records[0]!.fields.TI).toMatch(/^\d{17}$/)
+  })
+
+  it('reopens a money line the real load has suspended (SU=1) at the next point', async () => {
+    // Bucsa/Matos v Hsieh/Wallner (French Open XD): MA and both PA have SU=1 in the 2026 load.
+    const MA = 'L195455434C13-1763_1_3'
+    const PAS = ['L195482628-1401032752_1_3', 'L195482628-1401032751_1_3']
+    const s = await sim({ seed: 3, speed: 20 })
+    const { frames } = await rawClient(s.url, ['OVInPlay_1_3'])
+    await waitFor(() => frames.length >= 2, 8000, 'the load')
+    const load = frames[1]![0]!
+    for (const it of [MA, ...PAS]) {
+      expect(load.records.find((r) => recordField(r, 'IT') === it)!.fields.SU).toBe('1')
+    }
+    const reopened = (it: string) =>
+      frames.flat().find((m) => m.topic === it && m.op === 'U' && m.records[0]!.fields.SU === '0')
+    await waitFor(() => [MA, ...PAS].every((it) => reopened(it)), 10_000, 'the reopening')
+    // The reopening carries the new price when it moved (else the loaded price stands).
+    for (const it of PAS) {
+      const od = reopened(it)!.records[0]!.fields.OD
+      if (od !== undefined) expect(od).toMatch(/^\d+\/\d+$/)
+    }
   })
 
   it('is deterministic per match given the seed', async () => {
@@ -118,6 +153,42 @@ describe('Bet365 simulator', () => {
       expect(parseTennisScore(ss, sc.points.join('-')).ok).toBe(true)
     }
     expect(feed.status().badFrames).toBe(0)
+    // New matches go to the load's singles tournaments (spread over them, not all in one),
+    // with women's first names in women's events.
+    await waitFor(() => inserted().length >= 4, 15_000, 'four new matches')
+    const comps = inserted().map((e) => state.competition.get(e.competitionId)!.name)
+    expect(new Set(comps).size).toBeGreaterThan(1)
+    for (const e of inserted()) {
+      const name = state.competition.get(e.competitionId)!.name
+      expect(name).not.toMatch(/ (MD|WD|XD)$/)
+      if (/Women$|^W\d/.test(name)) {
+        for (const p of e.participants) expect(p).toMatch(/^(Elena|Sofia|Marta|Ines|Anna) /)
+      }
+    }
+  })
+
+  it('a reconnect keeps inserted matches in their own tournaments (the F load nests by kind)', async () => {
+    const s = await sim({ seed: 5, speed: 200 })
+    const feed = createBet365Feed({ url: s.url })
+    cleanups.push(() => feed.stop())
+    let state: EntityState = emptyState()
+    let batches = 0
+    feed.onOps((ops) => {
+      batches++
+      state = applyOps(state, ops)
+    })
+    feed.start()
+    const inserted = () => [...state.event.values()].filter((e) => e.id.startsWith('bet365:ev9'))
+    await waitFor(() => inserted().length >= 3, 15_000, 'new matches')
+    const before = new Map(inserted().map((e) => [e.id, e.competitionId]))
+    s.dropConnections()
+    await waitFor(() => feed.status().reconnects >= 1, 8000, 'the reconnect')
+    // The new F load is the first data of the new socket; two batches later it is applied.
+    const b0 = batches
+    await waitFor(() => batches >= b0 + 2, 8000, 'the new load and a point')
+    const still = [...before].filter(([id]) => state.event.has(id))
+    expect(still.length).toBeGreaterThan(0)
+    for (const [id, comp] of still) expect(state.event.get(id)!.competitionId).toBe(comp)
   })
 
   it('answers an unknown topic with the EMPTY notice, which the feed reports', async () => {

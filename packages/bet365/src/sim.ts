@@ -41,7 +41,8 @@ import { formatZapTime, TIME_TOPIC, TopicTree, type TopicNode } from './tree'
  * point by point with the scoring engine of `tennis.ts`: each point is one frame of `U`
  * deltas (selection odds first, then the event's `XP`/`SS`/`PI`, as the seed's "Mixed
  * update"), finished matches are deleted with `D` and replaced by a new match inserted with
- * `I`, and `__time` heartbeats go out every second. Play starts when the first client
+ * `I`, and `__time` heartbeats go out every second. A money line the load has suspended
+ * (`SU=1`) reopens (`SU=0` with new prices) at the match's next point. Play starts when the first client
  * subscribes; the points of each match are deterministic given `seed`.
  */
 
@@ -75,18 +76,13 @@ export interface Bet365SimServer extends SimServer {
 const SUBPROTOCOLS = ['zap-protocol-v1', 'zap-protocol-v2']
 const TENNIS_CL_IT = 'CL_13_1_3'
 const SLAM = /^(French Open|Wimbledon|US Open|Australian Open)$/
-const FIRST = [
-  'Luca',
-  'Mateo',
-  'Jonas',
-  'Nikola',
-  'Hugo',
-  'Elena',
-  'Sofia',
-  'Marta',
-  'Ines',
-  'Anna',
-]
+/** First names of invented players, by draw: men's and women's tournaments. */
+const FIRST_MEN = ['Luca', 'Mateo', 'Jonas', 'Nikola', 'Hugo']
+const FIRST_WOMEN = ['Elena', 'Sofia', 'Marta', 'Ines', 'Anna']
+/** Women's singles events of the 2026 load: `WTA…`, `W15/W35…`, `… Women`. */
+const WOMEN = /^(WTA|W\d)|Women$/
+/** Doubles events (`… MD`, `… WD`, `… XD`): their names are pairs, so none is invented. */
+const DOUBLES = / (MD|WD|XD)$/
 const LAST = [
   'Berger',
   'Ruiz',
@@ -103,6 +99,8 @@ interface LiveMatch {
   evIt: string
   /** Money line selection `IT`s by `OR` (player 0, player 1). */
   paIts: [string, string] | null
+  /** The money line market's `IT` (its `SU` is lifted with the selections'). */
+  maIt: string | null
   state: MatchState
   rng: () => number
   /** Point-win probabilities on serve of player 0 and player 1. */
@@ -156,13 +154,25 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   while (insertAt + 1 < loadRecords.length && loadRecords[insertAt + 1]!.type !== 'CL') insertAt++
   loadRecords.splice(insertAt + 1, 0, ...navone)
   tree.apply({ kind: 'load', topic: INPLAY_2026_TOPIC, op: 'F', records: loadRecords })
+  const isTennis = (node: TopicNode): boolean => {
+    for (let p = node.parent; p !== null; p = p.parent)
+      if (p.type === 'CL') return p.it === TENNIS_CL_IT
+    return false
+  }
+  // Singles tournaments of the load, from the tennis events' own `CT` field (the 2026 load's
+  // EV records carry no `CL` field, so they are found by their place under the tennis CL).
   const competitions = [
-    ...new Set(loadRecords.filter((r) => r.fields.CL === '13').map((r) => r.fields.CT ?? '')),
-  ].filter((n) => n !== '')
+    ...new Set(
+      [...tree.nodes()]
+        .filter((n) => n.type === 'EV' && isTennis(n))
+        .map((n) => n.fields.CT ?? (n.parent?.type === 'CT' ? n.parent.fields.NA : '') ?? ''),
+    ),
+  ].filter((n) => n !== '' && !DOUBLES.test(n))
 
+  const moneyLineMarket = (ev: TopicNode): TopicNode | undefined =>
+    ev.children.find((c) => c.type === 'MA')
   const moneyLine = (ev: TopicNode): [string, string] | null => {
-    const ma = ev.children.find((c) => c.type === 'MA')
-    const pas = ma?.children.filter((c) => c.type === 'PA') ?? []
+    const pas = moneyLineMarket(ev)?.children.filter((c) => c.type === 'PA') ?? []
     const p0 = pas.find((p) => p.fields.OR === '0')
     const p1 = pas.find((p) => p.fields.OR === '1')
     return p0 && p1 ? [p0.it, p1.it] : null
@@ -197,6 +207,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     matches.set(ev.it, {
       evIt: ev.it,
       paIts,
+      maIt: paIts === null ? null : (moneyLineMarket(ev)?.it ?? null),
       state,
       rng,
       p: calibrate(state, target),
@@ -207,11 +218,6 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   }
 
   const now0 = Date.now()
-  const isTennis = (node: TopicNode): boolean => {
-    for (let p = node.parent; p !== null; p = p.parent)
-      if (p.type === 'CL') return p.it === TENNIS_CL_IT
-    return false
-  }
   for (const node of tree.nodes()) if (node.type === 'EV' && isTennis(node)) addMatch(node, now0)
 
   const send = (ws: WebSocket, frame: string): void => {
@@ -250,9 +256,18 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
         if (node === undefined) return
         const fields: ZapFields = {}
         if (odds === null) fields.SU = '1'
-        else if (node.fields.OD !== odds[i]) fields.OD = odds[i]!
+        else {
+          // A money line suspended in the load reopens with the next point's prices, the
+          // seed's "unsuspend with new odds" (`SU=…;OD=7/4;`).
+          if (node.fields.SU === '1') fields.SU = '0'
+          if (node.fields.OD !== odds[i]) fields.OD = odds[i]!
+        }
         if (Object.keys(fields).length > 0) messages.push(delta(it, 'U', [{ type: '', fields }]))
       })
+      const ma = m.maIt === null ? undefined : tree.get(m.maIt)
+      if (ma !== undefined && odds !== null && ma.fields.SU === '1') {
+        messages.push(delta(ma.it, 'U', [{ type: '', fields: { SU: '0' } }]))
+      }
     }
     const a = formatTennisScore(scoreOf(before))
     const b = formatTennisScore(scoreOf(m.state))
@@ -269,8 +284,8 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     if (m.state.winner !== null) m.endedAt = now
   }
 
-  const newName = (): string =>
-    `${FIRST[Math.floor(worldRng() * FIRST.length)]} ${LAST[Math.floor(worldRng() * LAST.length)]}`
+  const newName = (first: readonly string[]): string =>
+    `${first[Math.floor(worldRng() * first.length)]} ${LAST[Math.floor(worldRng() * LAST.length)]}`
 
   const insertMatch = (now: number): void => {
     const cl = tree.get(TENNIS_CL_IT)
@@ -279,10 +294,11 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     const fx = String(nextId++)
     const pa0 = String(nextId++)
     const pa1 = String(nextId++)
-    const p0 = newName()
-    let p1 = newName()
-    while (p1 === p0) p1 = newName()
     const ct = competitions[Math.floor(worldRng() * competitions.length)] ?? 'Simulated'
+    const first = WOMEN.test(ct) ? FIRST_WOMEN : FIRST_MEN
+    const p0 = newName(first)
+    let p1 = newName(first)
+    while (p1 === p0) p1 = newName(first)
     const server = worldRng() < 0.5 ? 0 : 1
     const state = newMatch(SLAM.test(ct) ? 5 : 3, server)
     const pr = matchWinProbability(state, 0.62, 0.62)
@@ -370,13 +386,30 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     handleProtocols: (protocols) => SUBPROTOCOLS.find((p) => protocols.has(p)) ?? false,
   })
 
+  /**
+   * The in-play topic as `F` load records. A load nests records by kind (each EV under the
+   * nearest CT before it), so a sport's events that hang straight off its CL (the 2026
+   * load's, and matches inserted later with `I`) are written before its CT records: written
+   * after the seed's CT "ATP Santiago" they would be read back as ATP Santiago matches.
+   */
+  const inPlayLoad = (): ZapRecord[] => {
+    const out: ZapRecord[] = []
+    const visit = (n: TopicNode): void => {
+      out.push({ type: n.type, fields: { ...n.fields } })
+      const direct = n.children.filter((c) => c.type !== 'CT')
+      for (const c of [...direct, ...n.children.filter((c) => c.type === 'CT')]) visit(c)
+    }
+    for (const n of tree.roots(INPLAY_2026_TOPIC)) visit(n)
+    return out
+  }
+
   const serveTopics = (ws: WebSocket, topics: readonly string[]): void => {
     const messages: ZapMessage[] = []
     for (const topic of topics) {
       if (topic === TIME_TOPIC) continue
       if (topic.startsWith('OVInPlay')) {
         subscribed.add(ws)
-        const records = tree.toRecords(INPLAY_2026_TOPIC)
+        const records = inPlayLoad()
         messages.push({ kind: 'load', topic, op: 'F', records })
         startPlaying()
       } else {

@@ -36,6 +36,7 @@ export class TopicNode {
     readonly topic: string,
   ) {}
 
+  /** The node's fields, two-letter key → raw text (e.g. `SS` → `"3-6,1-0"`); `U` merges into it. */
   get fields(): ZapFields {
     return this.record.fields
   }

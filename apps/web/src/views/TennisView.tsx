@@ -48,6 +48,7 @@ function SetCell({ row, n }: { row: EventRow; n: number }) {
   )
 }
 
+/** Points of the current game for both players (`0/15/30/40/A`, or tiebreak digits). */
 function PointsCell({ row }: { row: EventRow }) {
   const score = scoreOf(row)
   if (score === null) return <div className="pair muted" />
@@ -59,6 +60,7 @@ function PointsCell({ row }: { row: EventRow }) {
   )
 }
 
+/** The view's columns with `sets` set columns (S1…Sn); prices are match-winner (money line) odds. */
 function columnsFor(sets: number): Column<EventRow>[] {
   const setCols: Column<EventRow>[] = Array.from({ length: sets }, (_, n) => ({
     id: `s${n + 1}`,
