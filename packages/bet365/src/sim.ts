@@ -55,7 +55,11 @@ export interface Bet365SimOptions {
   logger?: Logger
   /** Seed of every random draw (points, new matches). Default 365. */
   seed?: number
-  /** Time scale: 2 plays points twice as fast. Default 1 (a point every 1–4 s per match). */
+  /**
+   * Time scale: 2 plays points twice as fast. Default 1: a point every 4–12 s per match (real
+   * tennis is ~25–40 s; this keeps 23 matches lively, ~2 points/s, while the real 2026
+   * matches stay on the board for the better part of an hour).
+   */
   speed?: number
   /** Sessions to refuse with `111` (tests of the feed's rejected state). Default: none. */
   rejectSession?: (sessionId: string | null) => boolean
@@ -128,6 +132,11 @@ function calibrate(state: MatchState, target: number): [number, number] {
   }
   const d = (lo + hi) / 2
   return [0.62 + d / 2, 0.62 - d / 2]
+}
+
+/** Milliseconds until a match's next point at speed 1: uniform in 4–12 s. */
+function pointGap(rng: () => number): number {
+  return 4000 + rng() * 8000
 }
 
 /**
@@ -211,7 +220,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
       state,
       rng,
       p: calibrate(state, target),
-      nextAt: now + (1000 + rng() * 3000) / speed,
+      nextAt: now + pointGap(rng) / speed,
       started: ev.fields.FS !== '0',
       endedAt: null,
     })
@@ -246,7 +255,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     const by = m.rng() < pServe ? server : server === 0 ? 1 : 0
     const before = m.state
     m.state = playPoint(m.state, by)
-    m.nextAt = now + (1000 + m.rng() * 3000) / speed
+    m.nextAt = now + pointGap(m.rng) / speed
     const messages: ZapMessage[] = []
     if (m.paIts !== null) {
       const p0 = matchWinProbability(m.state, m.p[0], m.p[1])
