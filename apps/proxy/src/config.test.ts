@@ -45,6 +45,9 @@ describe('loadConfig', () => {
       /^BET365_URL: must be a URL starting with ws:\/\//,
     )
     expect(problems({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: must be one of/)
+    expect(problems({ LOG_FORMAT: 'xml' })[0]).toMatch(
+      /^LOG_FORMAT: must be one of auto, json, pretty/,
+    )
     expect(problems({ ALLOWED_ORIGINS: 'http://a.example/path' })[0]).toMatch(
       /^ALLOWED_ORIGINS: must be \*/,
     )

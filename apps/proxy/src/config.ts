@@ -28,6 +28,11 @@ export interface ProxyConfig {
    */
   allowedOrigins: string[] | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /**
+   * `json`: one JSON object per line (pino), for machines and log shippers; `pretty`:
+   * coloured one-line text for a person at a terminal; `auto`: pretty when stdout is a TTY.
+   */
+  logFormat: 'auto' | 'json' | 'pretty'
   /** A relay client whose socket buffer exceeds this many bytes is closed with 4008. */
   relayMaxBufferBytes: number
   /**
@@ -69,6 +74,7 @@ export const CONFIG_VARIABLES = {
   BET365_TOKEN: 'bet365 token (secret)',
   ALLOWED_ORIGINS: 'comma list of origins allowed on /ws, or * (default: own origins)',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent (default info)',
+  LOG_FORMAT: 'auto | json | pretty (default auto: pretty on a terminal, else JSON lines)',
   RELAY_MAX_BUFFER_BYTES: 'per-client socket buffer limit before close 4008 (default 4194304)',
   RELAY_COALESCE_MS: 'delta coalescing window in ms, 1–50 (default 10)',
   RELAY_RING_SIZE: 'deltas kept for resume (default 2000)',
@@ -195,6 +201,9 @@ const schema = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  LOG_FORMAT: z
+    .enum(['auto', 'json', 'pretty'], { message: 'must be one of auto, json, pretty' })
+    .default('auto'),
   RELAY_MAX_BUFFER_BYTES: int(
     1024,
     1 << 30,
@@ -281,6 +290,7 @@ export function loadConfig(
     },
     allowedOrigins: c.ALLOWED_ORIGINS ?? null,
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
     relayMaxBufferBytes: c.RELAY_MAX_BUFFER_BYTES,
     coalesceMs: c.RELAY_COALESCE_MS,
     ringSize: c.RELAY_RING_SIZE,

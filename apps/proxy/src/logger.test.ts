@@ -25,4 +25,18 @@ describe('createLogger', () => {
     expect(lines[0]).not.toMatch(/S3CRET|T0KEN|uuid=abc/)
     expect(line.bet365.token).toBe('[redacted]')
   })
+
+  it('pretty-prints one readable line per record, still censored', async () => {
+    const out = new PassThrough()
+    const chunks: string[] = []
+    out.on('data', (c: Buffer) => chunks.push(c.toString()))
+    const logger = createLogger('info', out, 'pretty')
+    logger.info({ url: 'http://127.0.0.1:8080', token: 'T0KEN' }, 'oddsboard listening')
+    await new Promise((r) => setImmediate(r))
+    const text = chunks.join('')
+    expect(text).toMatch(/INFO.*oddsboard listening/)
+    expect(text).toContain('url: "http://127.0.0.1:8080"')
+    expect(text).not.toContain('T0KEN')
+    expect(() => JSON.parse(text)).toThrow()
+  })
 })

@@ -1,4 +1,5 @@
 import { pino } from 'pino'
+import PinoPretty from 'pino-pretty'
 import type { Logger as PinoLogger } from 'pino'
 import type { Logger } from '@oddsboard/model'
 
@@ -25,14 +26,30 @@ export const REDACT_PATHS = [
 ]
 
 /**
- * The proxy's structured logger: JSON lines on stdout (pino), with secrets redacted.
- * `destination` is for tests (a stream to read the lines back).
+ * The proxy's structured logger (pino), with secrets redacted: JSON lines on stdout, or,
+ * for `format` `pretty` (or `auto` on a terminal), the same records as coloured one-line
+ * text via pino-pretty. `destination` is for tests (a stream to read the lines back).
  */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): PinoLogger {
+export function createLogger(
+  level: string,
+  destination?: NodeJS.WritableStream,
+  format: 'auto' | 'json' | 'pretty' = 'json',
+): PinoLogger {
   const options = {
     level,
     base: { app: 'oddsboard' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  }
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true)
+  if (pretty) {
+    const stream = PinoPretty({
+      colorize: destination === undefined && process.stdout.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,app',
+      sync: true,
+      ...(destination !== undefined && { destination }),
+    })
+    return pino(options, stream)
   }
   return destination === undefined ? pino(options) : pino(options, destination)
 }

@@ -20,7 +20,7 @@ try {
   process.exit(2)
 }
 
-const logger = createLogger(config.logLevel)
+const logger = createLogger(config.logLevel, undefined, config.logFormat)
 logger.info({ config: describeConfig(config) }, 'oddsboard starting')
 
 try {
