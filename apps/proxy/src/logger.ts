@@ -45,6 +45,7 @@ export function createLogger(
     const stream = PinoPretty({
       colorize: destination === undefined && process.stdout.isTTY === true,
       translateTime: 'SYS:HH:MM:ss',
+      singleLine: true,
       ignore: 'pid,hostname,app',
       sync: true,
       ...(destination !== undefined && { destination }),
