@@ -22,6 +22,7 @@ const entities = stateFromEntities([
     source: 'winamax',
     sportId: 'winamax:1',
     name: 'Ligue 1',
+    region: 'France',
   },
   {
     kind: 'competition',
@@ -143,5 +144,8 @@ describe('competitionOptions', () => {
       ['Ligue 1', 1],
       ['x:gone', 0],
     ])
+    // The region tells same-named competitions (Serie A of Italy and of Brazil) apart.
+    expect(opts.find((o) => o.id === 'winamax:c1')?.region).toBe('France')
+    expect(opts.find((o) => o.id === 'bet365:c2')).not.toHaveProperty('region')
   })
 })

@@ -171,6 +171,8 @@ export function eventFilter(
 export interface CompetitionOption {
   id: string
   name: string
+  /** Country or region as the book names it (e.g. "Italie"), to tell same-named competitions apart. */
+  region?: string
   source: Source
   /** Events matching the other filters. */
   count: number
@@ -192,6 +194,7 @@ export function competitionOptions(s: UrlState, entities: EntityState): Competit
     out.push({
       id,
       name: c?.name ?? id,
+      ...(c?.region ? { region: c.region } : {}),
       source: c?.source ?? (id.split(':')[0] as Source),
       count,
     })

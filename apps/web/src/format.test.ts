@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { formatAge, formatChange, formatOdds, formatPercent, formatScore } from './format'
+import {
+  formatAge,
+  formatChange,
+  formatOdds,
+  formatPercent,
+  formatScore,
+  priceAxisWidth,
+} from './format'
 
 describe('format', () => {
   it('shows decimal odds with two decimals, or the book fractional text', () => {
@@ -25,6 +32,9 @@ describe('format', () => {
     expect(formatPercent(null)).toBe('–')
     expect(formatChange(0.125)).toBe('+12.5%')
     expect(formatChange(-0.03)).toBe('−3.0%')
+    expect(formatChange(0.999)).toBe('+99.9%')
+    expect(formatChange(47.1)).toBe('+4710%')
+    expect(formatChange(-1)).toBe('−100%')
   })
 
   it('writes goal and tennis scores', () => {
@@ -40,5 +50,16 @@ describe('format', () => {
       }),
     ).toBe('6-4 3-2')
     expect(formatScore(undefined)).toBe('')
+  })
+
+  it('sizes a price axis for its longest label', () => {
+    const narrow = priceAxisWidth(['1.16', '1.17'])
+    const wide = priceAxisWidth(['10.00', '11.00'])
+    const wider = priceAxisWidth(['100.00', '101.00'])
+    expect(wide).toBeGreaterThan(narrow)
+    expect(wider).toBeGreaterThan(wide)
+    // "11.00": 5 characters of ~6.4 px plus ticks and gap does not fit the old 36 px.
+    expect(wide).toBeGreaterThanOrEqual(15 + 5 * 6.4)
+    expect(priceAxisWidth(null)).toBe(priceAxisWidth(['1.0']))
   })
 })

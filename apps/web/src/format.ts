@@ -40,7 +40,9 @@ export function formatPercent(fraction: number | null, digits = 1): string {
 
 /** A signed relative change, e.g. 0.125 → "+12.5%", -0.03 → "−3.0%". */
 export function formatChange(fraction: number): string {
-  const pct = (Math.abs(fraction) * 100).toFixed(1)
+  const abs = Math.abs(fraction) * 100
+  // One decimal below 100 %; whole percent above, so "+4710%" fits the column.
+  const pct = abs >= 99.95 ? abs.toFixed(0) : abs.toFixed(1)
   return fraction > 0 ? `+${pct}%` : fraction < 0 ? `−${pct}%` : '0.0%'
 }
 
@@ -59,4 +61,18 @@ export function formatStart(ts: number | undefined, now: number): string {
   const today = new Date(now)
   if (d.toDateString() === today.toDateString()) return hm
   return `${d.toLocaleDateString('en-GB', { weekday: 'short' })} ${d.getDate()}/${d.getMonth() + 1} ${hm}`
+}
+
+/**
+ * Width in px of a chart's price axis: tick length + gap + the longest label at `charPx`
+ * per character (10 px tabular digits are ~6.4 px wide), so "11.00" is never clipped to "1.00".
+ */
+export function priceAxisWidth(
+  labels: readonly string[] | null | undefined,
+  charPx = 6.5,
+  ticksAndGap = 15,
+): number {
+  let longest = 0
+  for (const l of labels ?? []) longest = Math.max(longest, l.length)
+  return Math.ceil(ticksAndGap + Math.max(4, longest) * charPx)
 }

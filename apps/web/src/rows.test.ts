@@ -13,6 +13,7 @@ import {
   isTennisEvent,
   mainMarkets,
   marketOverround,
+  rowIsStale,
   type EventRow,
   type HotRow,
   type RowCache,
@@ -186,5 +187,21 @@ describe('biggestMovers', () => {
     expect(
       biggestMovers(h, 100_000, 60_000, 10, (id) => id !== 'up').map((x) => x.selectionId),
     ).toEqual(['down'])
+  })
+})
+
+describe('rowIsStale', () => {
+  it('marks rows of a stale, reconnecting or down book', () => {
+    expect(rowIsStale('live', 'open')).toBe(false)
+    expect(rowIsStale('connecting', 'open')).toBe(false)
+    expect(rowIsStale(undefined, 'open')).toBe(false)
+    for (const f of ['stale', 'reconnecting', 'down'] as const)
+      expect(rowIsStale(f, 'open')).toBe(true)
+  })
+
+  it('marks every row while the page has lost the proxy, not while first connecting', () => {
+    expect(rowIsStale('live', 'reconnecting')).toBe(true)
+    expect(rowIsStale('live', 'closed')).toBe(true)
+    expect(rowIsStale('live', 'connecting')).toBe(false)
   })
 })

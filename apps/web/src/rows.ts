@@ -4,12 +4,14 @@ import {
   type Competition,
   type EntityState,
   type Event,
+  type FeedState,
   type Market,
   type PricePoint,
   type Selection,
   type Source,
 } from '@oddsboard/model'
 import { sportKey } from './filters'
+import type { ConnectionState } from './store/relayClient'
 
 /**
  * Derived rows of the views, as pure functions of the normalized state. Rows hold ids and
@@ -241,4 +243,20 @@ export function biggestMovers(
     (a, b) => Math.abs(b.change) - Math.abs(a.change) || a.selectionId.localeCompare(b.selectionId),
   )
   return out.slice(0, limit)
+}
+
+/**
+ * Whether a book's rows must be marked stale: its feed is stale, reconnecting or down, or
+ * this page has lost its connection to the proxy (reconnecting or closed), in which case
+ * nothing on screen is current whatever the last feed status said. `connecting` (before the
+ * first snapshot, or the in-page bench feed) is not stale.
+ */
+export function rowIsStale(feed: FeedState | undefined, connection: ConnectionState): boolean {
+  return (
+    feed === 'stale' ||
+    feed === 'reconnecting' ||
+    feed === 'down' ||
+    connection === 'reconnecting' ||
+    connection === 'closed'
+  )
 }

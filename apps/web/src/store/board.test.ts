@@ -4,6 +4,7 @@ import {
   applyServerMessage,
   emptyBoard,
   HISTORY_LIMIT,
+  lastChange,
   mergeHistory,
   type BoardData,
 } from './board'
@@ -222,5 +223,38 @@ describe('mergeHistory', () => {
       [1000, 2],
     ])
     expect(d.history.has('zzz')).toBe(false)
+  })
+})
+
+describe('lastChange', () => {
+  it('prefers the move seen live, else the latest step of the price history', () => {
+    const move = { ts: 50, dir: 1 as const, prev: 2 }
+    expect(lastChange(move, [[1, 3]])).toBe(move)
+    expect(
+      lastChange(undefined, [
+        [10, 2.0],
+        [20, 2.5],
+        [30, 2.5],
+        [40, 2.2],
+      ]),
+    ).toEqual({ ts: 40, dir: -1, prev: 2.5 })
+    expect(
+      lastChange(undefined, [
+        [10, 2.0],
+        [20, 2.5],
+        [30, 2.5],
+      ]),
+    ).toEqual({ ts: 20, dir: 1, prev: 2.0 })
+  })
+
+  it('knows no change from a single price or none', () => {
+    expect(lastChange(undefined, [[10, 2.0]])).toBeUndefined()
+    expect(
+      lastChange(undefined, [
+        [10, 2.0],
+        [20, 2.0],
+      ]),
+    ).toBeUndefined()
+    expect(lastChange(undefined, undefined)).toBeUndefined()
   })
 })

@@ -74,6 +74,25 @@ export interface ApplyResult {
   needSnapshot: boolean
 }
 
+/**
+ * The last price change of a selection: the move this browser saw, or else the latest step
+ * in its price history (which `mergeHistory` seeds from the proxy), so a price that moved
+ * before the page was opened still shows its age. Undefined when no change is known.
+ */
+export function lastChange(
+  move: PriceMove | undefined,
+  points: readonly PricePoint[] | undefined,
+): PriceMove | undefined {
+  if (move !== undefined) return move
+  if (points === undefined) return undefined
+  for (let i = points.length - 1; i > 0; i--) {
+    const [ts, odds] = points[i]!
+    const prev = points[i - 1]![1]
+    if (odds !== prev) return { ts, dir: odds > prev ? 1 : -1, prev }
+  }
+  return undefined
+}
+
 function appendPoint(
   history: readonly PricePoint[] | undefined,
   point: PricePoint,

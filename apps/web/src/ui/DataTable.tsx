@@ -11,8 +11,8 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useMemo, useRef, type CSSProperties, type ReactNode } from 'react'
 import type { SortSpec } from '../filters'
+import { rowIsStale } from '../rows'
 import { useBoard } from '../store/store'
-import { isStaleState } from './cells'
 import { setUrl, togglePin, uiStore, useUi } from './uiStore'
 
 /** One column of a live table. */
@@ -200,7 +200,18 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
       togglePinFocused() {
         const id = focused()
         const it = itemsRef.current.find((x) => x.type === 'row' && x.key === id)
-        if (it?.type === 'row') togglePin(eventOf(it.row))
+        if (it?.type !== 'row') return
+        togglePin(eventOf(it.row))
+        // The row moves to (or from) the pinned block: keep the focused row in sight.
+        requestAnimationFrame(() => {
+          const i = itemsRef.current.findIndex((x) => x.type === 'row' && x.key === id)
+          if (i < 0) return
+          if (virtual) virtualizer.scrollToIndex(i, { align: 'auto' })
+          else
+            document
+              .querySelector(`[data-row-id="${CSS.escape(id!)}"]`)
+              ?.scrollIntoView({ block: 'nearest' })
+        })
       },
       toggleExpandFocused() {
         const id = focused()
@@ -342,7 +353,7 @@ function TableRowImpl<R extends BaseRow>({
   expanded,
   odd,
 }: RowProps<R>) {
-  const stale = useBoard((s) => isStaleState(s.board.feeds[row.source]?.state))
+  const stale = useBoard((s) => rowIsStale(s.board.feeds[row.source]?.state, s.connection))
   const style = useMemo<CSSProperties>(
     () =>
       top === undefined
@@ -391,7 +402,7 @@ function TableRowImpl<R extends BaseRow>({
         <span
           className="stale-badge"
           data-testid="stale-badge"
-          title="This book's feed is stale: prices may be old"
+          title="Prices may be old: this book's feed, or the page's connection to the proxy, is not live"
         >
           stale
         </span>

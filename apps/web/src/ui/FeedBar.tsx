@@ -66,11 +66,12 @@ export function StaleBanner() {
       .join(', '),
   )
   const conn = useBoard((s) => s.connection)
-  if (bad === '' && conn !== 'reconnecting') return null
+  const lost = conn === 'reconnecting' || conn === 'closed'
+  if (bad === '' && !lost) return null
   return (
     <div className="banner" role="alert" data-testid="stale-banner">
-      {conn === 'reconnecting'
-        ? 'Connection to the proxy lost: reconnecting… prices on screen are frozen.'
+      {lost
+        ? 'Connection to the proxy lost: reconnecting… every row is marked stale until it is back.'
         : `Stale data: ${bad}. Their rows are dimmed and marked "stale" until the feed is live again.`}
     </div>
   )

@@ -2,6 +2,7 @@ import { SOURCES, type Source } from '@oddsboard/model'
 import { useMemo, useState } from 'react'
 import { clearFilters, competitionOptions, fold, hasFilters, sportOptions } from '../filters'
 import { useBoard } from '../store/store'
+import { BookTag } from './cells'
 import { setUrl, toggleProb, useUi } from './uiStore'
 
 function toggle<T>(list: readonly T[], v: T): T[] {
@@ -27,7 +28,9 @@ export function FilterBar() {
   const [compSearch, setCompSearch] = useState('')
   const shownComps = useMemo(() => {
     const w = fold(compSearch.trim())
-    return (w === '' ? comps : comps.filter((c) => fold(c.name).includes(w))).slice(0, 300)
+    return (
+      w === '' ? comps : comps.filter((c) => fold(`${c.name} ${c.region ?? ''}`).includes(w))
+    ).slice(0, 300)
   }, [comps, compSearch])
 
   return (
@@ -86,10 +89,11 @@ export function FilterBar() {
                 data-id={c.id}
                 onChange={() => setUrl((u) => ({ ...u, comps: toggle(u.comps, c.id) }))}
               />
-              <span className="ellipsis" title={c.name}>
+              <span className="ellipsis" title={c.region ? `${c.name} · ${c.region}` : c.name}>
                 {c.name}
+                {c.region ? <span className="muted region"> · {c.region}</span> : null}
               </span>
-              <span className={`book-mini book-${c.source}`}>{c.source}</span>
+              <BookTag source={c.source} />
               <span className="count num">{c.count}</span>
             </label>
           ))}

@@ -3,7 +3,8 @@ import { impliedProbability } from '@oddsboard/model'
 import { memo, useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
-import { formatOdds, formatPercent } from '../format'
+import { formatOdds, formatPercent, priceAxisWidth } from '../format'
+import { lastChange } from '../store/board'
 import { useBoard } from '../store/store'
 import { Age } from './cells'
 import { useUi } from './uiStore'
@@ -78,6 +79,8 @@ export const Sparkline = memo(function Sparkline({
                 ...axis,
                 font: '10px system-ui',
                 values: (_u, vals) => vals.map((v) => v.toFixed(2)),
+                // Sized to its labels: a fixed width clipped "11.00" to "1.00".
+                size: (_u, values) => priceAxisWidth(values),
               },
             ]
           : [{ show: false }, { show: false }],
@@ -124,7 +127,9 @@ export const SelectionSummary = memo(function SelectionSummary({
   chartHeight: number
 }) {
   const sel = useBoard((s) => s.board.entities.selection.get(selectionId))
-  const move = useBoard((s) => s.board.moves.get(selectionId))
+  const live = useBoard((s) => s.board.moves.get(selectionId))
+  const points = useBoard((s) => s.board.history.get(selectionId))
+  const move = lastChange(live, points)
   const fractional = useUi((s) => s.url.fractional)
   if (sel === undefined) return null
   return (

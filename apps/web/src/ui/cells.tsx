@@ -2,7 +2,8 @@ import type { FeedState, Source } from '@oddsboard/model'
 import { impliedProbability } from '@oddsboard/model'
 import { memo, useCallback, useLayoutEffect, useRef } from 'react'
 import { formatAge, formatOdds, formatPercent } from '../format'
-import { marketOverround } from '../rows'
+import { marketOverround, rowIsStale } from '../rows'
+import { lastChange } from '../store/board'
 import { useBoard } from '../store/store'
 import { togglePin, uiStore, useUi } from './uiStore'
 
@@ -47,9 +48,9 @@ export function isStaleState(state: FeedState | undefined): boolean {
   return state === 'stale' || state === 'down' || state === 'reconnecting'
 }
 
-/** Whether rows of `source` are stale (its feed is stale, down or reconnecting). */
+/** Whether rows of `source` are stale (its feed is not live, or the page lost the proxy). */
 export function useStale(source: Source): boolean {
-  return useBoard((s) => isStaleState(s.board.feeds[source]?.state))
+  return useBoard((s) => rowIsStale(s.board.feeds[source]?.state, s.connection))
 }
 
 let hoverTimer: ReturnType<typeof setTimeout> | null = null
@@ -124,13 +125,13 @@ export const OddsCell = memo(function OddsCell({ id }: { id: string | null }) {
   )
 })
 
-/** Age of the latest price change among `ids`. */
+/** Age of the latest price change among `ids` (seen live, or in the price history). */
 export const LastChange = memo(function LastChange({ ids }: { ids: readonly (string | null)[] }) {
   const ts = useBoard((s) => {
     let max: number | null = null
     for (const id of ids) {
       if (id === null) continue
-      const m = s.board.moves.get(id)
+      const m = lastChange(s.board.moves.get(id), s.board.history.get(id))
       if (m !== undefined && (max === null || m.ts > max)) max = m.ts
     }
     return max

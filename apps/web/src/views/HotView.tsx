@@ -22,7 +22,7 @@ const columns: Column<HotRow>[] = [
   {
     id: 'market',
     header: 'Market',
-    width: 'minmax(120px, 1fr)',
+    width: 'minmax(120px, var(--w-text-3, 1fr))',
     sortValue: (r) => r.market,
     cell: (r) => (
       <span className="ellipsis muted" title={r.market}>

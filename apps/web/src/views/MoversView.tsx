@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { DEFAULT_URL_STATE, MOVER_WINDOWS, eventFilter } from '../filters'
 import { formatChange, formatOdds } from '../format'
 import { biggestMovers } from '../rows'
@@ -43,7 +43,7 @@ const columns: Column<MoverRow>[] = [
   {
     id: 'change',
     header: 'Change',
-    width: '86px',
+    width: '92px',
     align: 'right',
     descFirst: true,
     sortValue: (r) => Math.abs(r.change),
@@ -97,13 +97,25 @@ export function MoversView() {
   )
   const snapshots = useBoard((s) => s.board.snapshots)
   const [rows, setRows] = useState<MoverRow[]>(() => computeMovers(windowMin))
+  // The ranking is not refreshed while the pointer is on the list: rows never jump under it.
+  const [paused, setPaused] = useState(false)
+  const pausedRef = useRef(false)
+  pausedRef.current = paused
   useEffect(() => {
     setRows(computeMovers(windowMin))
-    const t = setInterval(() => setRows(computeMovers(windowMin)), 2000)
+    const t = setInterval(() => {
+      if (!pausedRef.current) setRows(computeMovers(windowMin))
+    }, 2000)
     return () => clearInterval(t)
   }, [windowMin, filterKey, snapshots])
   return (
-    <section className="view" data-testid="view-movers">
+    <section
+      className="view"
+      data-testid="view-movers"
+      data-paused={paused ? '1' : undefined}
+      onMouseEnter={() => setPaused(true)}
+      onMouseLeave={() => setPaused(false)}
+    >
       <div className="view-toolbar">
         <span className="muted">Biggest price moves over the last</span>
         <div className="seg" role="group" aria-label="Window">
@@ -121,7 +133,8 @@ export function MoversView() {
           ))}
         </div>
         <span className="muted">
-          · % change from the price at the window's start · refreshed every 2 s
+          · % change from the price at the window's start ·{' '}
+          {paused ? 'ranking paused while the pointer is on the list' : 'refreshed every 2 s'}
         </span>
       </div>
       <DataTable

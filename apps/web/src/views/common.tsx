@@ -4,6 +4,7 @@ import { memo, useMemo, useRef } from 'react'
 import { DEFAULT_URL_STATE, eventFilter } from '../filters'
 import { formatPercent, formatStart } from '../format'
 import { eventRows, mainMarkets, marketOverround, type EventRow, type RowCache } from '../rows'
+import { lastChange } from '../store/board'
 import { boardStore, useBoard } from '../store/store'
 import { Age, BookTag, LastChange, OddsCell, OverroundCell, PinButton } from '../ui/cells'
 import type { Column } from '../ui/DataTable'
@@ -76,12 +77,12 @@ export function priceOf(id: string | null): number | undefined {
   return boardStore.getState().board.entities.selection.get(id)?.odds ?? undefined
 }
 
-/** Epoch ms of the latest price move among `ids`, for sorting by "Changed". */
+/** Epoch ms of the latest price move among `ids` (seen live or in the history), for sorting by "Changed". */
 export function lastMoveTs(ids: readonly (string | null)[]): number | undefined {
-  const moves = boardStore.getState().board.moves
+  const { moves, history } = boardStore.getState().board
   let max: number | undefined
   for (const id of ids) {
-    const t = id === null ? undefined : moves.get(id)?.ts
+    const t = id === null ? undefined : lastChange(moves.get(id), history.get(id))?.ts
     if (t !== undefined && (max === undefined || t > max)) max = t
   }
   return max
@@ -114,7 +115,7 @@ export const eventCols = {
   competition: {
     id: 'competition',
     header: 'Competition',
-    width: 'minmax(140px, 1.3fr)',
+    width: 'minmax(140px, var(--w-text-1, 1.3fr))',
     sortValue: (r) => r.competition,
     cell: (r) => (
       <span className="ellipsis" title={`${r.sport} · ${r.competition}`}>
@@ -125,7 +126,7 @@ export const eventCols = {
   match: {
     id: 'match',
     header: 'Match',
-    width: 'minmax(200px, 2fr)',
+    width: 'minmax(200px, var(--w-text-2, 2fr))',
     sortValue: (r) => r.event.name,
     cell: (r) => (
       <span className="match ellipsis" title={r.event.name} data-testid="match-name">
@@ -238,7 +239,7 @@ export interface SelectionRowBase {
 
 /** Age of a selection's last price change. */
 function MoveAge({ id }: { id: string }) {
-  const ts = useBoard((s) => s.board.moves.get(id)?.ts ?? null)
+  const ts = useBoard((s) => lastChange(s.board.moves.get(id), s.board.history.get(id))?.ts ?? null)
   return <Age ts={ts} />
 }
 
@@ -270,7 +271,7 @@ export function selectionCols<R extends SelectionRowBase>(): {
     selection: {
       id: 'selection',
       header: 'Selection',
-      width: 'minmax(140px, 1.3fr)',
+      width: 'minmax(140px, var(--w-text-1, 1.3fr))',
       sortValue: (r) => r.selection,
       cell: (r) => (
         <span className="ellipsis strong" title={r.selection}>
@@ -281,7 +282,7 @@ export function selectionCols<R extends SelectionRowBase>(): {
     match: {
       id: 'match',
       header: 'Match',
-      width: 'minmax(180px, 2fr)',
+      width: 'minmax(180px, var(--w-text-2, 2fr))',
       sortValue: (r) => r.match,
       cell: (r) => (
         <span className="ellipsis" title={`${r.match} · ${r.market}`} data-testid="match-name">
@@ -303,6 +304,10 @@ export function selectionCols<R extends SelectionRowBase>(): {
       header: 'Changed',
       width: '78px',
       align: 'right',
+      title: 'Age of the latest price change',
+      price: true,
+      descFirst: true,
+      sortValue: (r) => lastMoveTs([r.id]),
       cell: (r) => <MoveAge id={r.id} />,
     },
   }
