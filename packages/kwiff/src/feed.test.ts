@@ -115,6 +115,29 @@ describe('kwiff feed against the simulator', () => {
     expect(ops.filter((o) => o.op === 'remove' && o.kind === 'market')).toHaveLength(1) // list: main market only
   })
 
+  it('drops an event that ended between event:list and event:get, asks once and stays live', async () => {
+    const s = await sim()
+    const { feed, batches } = await liveFeed(s)
+    const getsOf = (id: string) =>
+      s.control
+        .commands()
+        .filter((c) => c.message === 'event:get' && String(c.payload.eventId) === id).length
+
+    s.control.failNext(1, 'vanish')
+    expect(await feed.refreshNow()).toBe(true)
+    expect(feed.status().state).toBe('live')
+    expect(feed.status().error).toBeUndefined()
+    const gone = batches
+      .at(-1)!
+      .filter((o) => o.op === 'remove' && o.kind === 'event')
+      .map((o) => (o as { id: string }).id)
+    expect(gone).toHaveLength(1)
+    const nativeId = gone[0]!.replace('kwiff:e', '')
+    expect(s.control.world.get(Number(nativeId))).toBeUndefined()
+    // One get on going live, one in this refresh: NOT_FOUND is final, never retried.
+    expect(getsOf(nativeId)).toBe(2)
+  })
+
   it('retries a command whose ack timed out, and goes stale keeping its state when retries run out', async () => {
     const s = await sim({ slowMs: 1500 })
     const { feed, batches } = await liveFeed(s)

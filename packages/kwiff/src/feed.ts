@@ -162,6 +162,8 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
         )
         const err = replyError(message, args)
         if (err === undefined) return args
+        // NOT_FOUND is an answer, not a hiccup: asking again cannot change it.
+        if (err.code === 'NOT_FOUND') throw err
         last = err
       } catch (e) {
         if (!(e instanceof AckTimeoutError)) throw e
@@ -224,20 +226,30 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
       const live = [...new Map(events.map((e) => [e.id, e])).values()].filter(
         (e) => e.stage === KWIFF_STAGE.live && eventStatus(e) !== 'ended',
       )
+      // A match can end between event:list and event:get; its NOT_FOUND means it is gone,
+      // which is news for this picture, not a failed refresh.
+      const vanished = new Set<number>()
       const details = await Promise.all(
-        live.map(async (e) =>
-          parsed(await command('event:get', eventGetPayload(e.id)), parseEventGetReply),
-        ),
+        live.map(async (e) => {
+          try {
+            return parsed(await command('event:get', eventGetPayload(e.id)), parseEventGetReply)
+          } catch (err) {
+            if (!(err instanceof KwiffCommandError && err.code === 'NOT_FOUND')) throw err
+            vanished.add(e.id)
+            return null
+          }
+        }),
       )
       const offers = new Map<number, KwiffOffer[]>()
       const fresh = new Map<number, KwiffEvent>()
       for (const d of details) {
+        if (d === null) continue
         fresh.set(d.event.id, d.event)
         offers.set(d.event.id, eventOffers(d.event))
       }
       if (stopped || gen !== generation) return false
       const next = buildPicture(
-        events.map((e) => fresh.get(e.id) ?? e),
+        events.filter((e) => !vanished.has(e.id)).map((e) => fresh.get(e.id) ?? e),
         offers,
       )
       for (const id of carried) {

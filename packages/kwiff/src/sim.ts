@@ -62,7 +62,7 @@ export interface KwiffSimCommand {
 }
 
 /** Ways {@link KwiffSimControl.failNext} can make a command fail. */
-export type KwiffSimFault = 'slow' | 'error' | 'malformed' | 'bad-event'
+export type KwiffSimFault = 'slow' | 'error' | 'malformed' | 'bad-event' | 'vanish'
 
 /** Test hooks of a running simulator. */
 export interface KwiffSimControl {
@@ -75,7 +75,9 @@ export interface KwiffSimControl {
   /**
    * Makes the next `count` commands fail in one way, whatever the rates: `'slow'` (answered
    * after `slowMs`), `'error'` (error reply), `'malformed'` (a reply of the wrong shape) or
-   * `'bad-event'` (a right reply whose first event lacks its `homeTeam`).
+   * `'bad-event'` (a right reply whose first event lacks its `homeTeam`). `'vanish'` waits for
+   * the next `event:get` and removes its event just before answering, so the reply is
+   * `NOT_FOUND`: the race of a match ending between `event:list` and `event:get`.
    */
   failNext(count: number, kind: KwiffSimFault): void
   /** Pushes an event to every connected client (tests: unknown pushed events). */
@@ -245,7 +247,12 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
         webappVersion: b.webappVersion,
       })
       if (received.length > 1000) received.shift()
-      const force = forced.shift()
+      let force: KwiffSimFault | undefined
+      if (forced[0] !== 'vanish') force = forced.shift()
+      else if (message === 'event:get') {
+        forced.shift()
+        world.remove(Number(payload.eventId))
+      }
       const slow = force === 'slow' || (force === undefined && faults() < slowRate)
       const body2 =
         force === 'error'
