@@ -130,9 +130,16 @@ export const eventCols = {
     sortValue: (r) => r.event.name,
     cell: (r) => (
       <span className="match ellipsis" title={r.event.name} data-testid="match-name">
-        <span className="team">{r.event.participants[0]}</span>
-        <span className="vs"> v </span>
-        <span className="team">{r.event.participants[1]}</span>
+        {r.event.participants[1] === '' ? (
+          // An outright (e.g. Winamax "Coupe du Monde 2026") has no opponent: just its name.
+          <span className="team">{r.event.participants[0]}</span>
+        ) : (
+          <>
+            <span className="team">{r.event.participants[0]}</span>
+            <span className="vs"> v </span>
+            <span className="team">{r.event.participants[1]}</span>
+          </>
+        )}
       </span>
     ),
   },
