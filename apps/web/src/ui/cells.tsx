@@ -106,7 +106,8 @@ export const OddsCell = memo(function OddsCell({ id }: { id: string | null }) {
           aria-hidden
         />
       )}
-      {move !== undefined && (
+      {/* A suspended price has no current move to point at: no arrow beside SUSP. */}
+      {move !== undefined && !sel.suspended && (
         <span
           key={`a${move.ts}`}
           className={`arrow ${dir === 1 ? 'up' : 'down'}`}
