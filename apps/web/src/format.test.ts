@@ -5,6 +5,7 @@ import {
   formatOdds,
   formatPercent,
   formatScore,
+  formatStart,
   priceAxisWidth,
 } from './format'
 
@@ -61,5 +62,18 @@ describe('format', () => {
     // "11.00": 5 characters of ~6.4 px plus ticks and gap does not fit the old 36 px.
     expect(wide).toBeGreaterThanOrEqual(15 + 5 * 6.4)
     expect(priceAxisWidth(null)).toBe(priceAxisWidth(['1.0']))
+  })
+})
+
+describe('formatStart', () => {
+  // Local times, so the test holds in any time zone.
+  const now = new Date(2026, 10, 22, 23, 30).getTime() // Sun 22/11 23:30
+  it('is short enough for a status column', () => {
+    expect(formatStart(new Date(2026, 10, 22, 23, 45).getTime(), now)).toBe('23:45')
+    expect(formatStart(new Date(2026, 10, 23, 0, 5).getTime(), now)).toBe('Mon 00:05')
+    expect(formatStart(new Date(2026, 10, 28, 18, 0).getTime(), now)).toBe('Sat 18:00')
+    expect(formatStart(new Date(2026, 10, 30, 18, 0).getTime(), now)).toBe('30/11 18:00')
+    expect(formatStart(new Date(2026, 10, 20, 9, 0).getTime(), now)).toBe('20/11 09:00')
+    expect(formatStart(undefined, now)).toBe('')
   })
 })

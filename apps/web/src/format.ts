@@ -53,14 +53,21 @@ export function formatScore(score: Event['score']): string {
   return `${score.home}–${score.away}`
 }
 
-/** Start time as local "HH:MM", or "Tue 21:00" when not today. */
+/**
+ * A start time (epoch ms) short enough for a status column, in local time: "18:45" today,
+ * "Mon 00:05" within the next six days, "30/11 18:00" beyond that (or in the past).
+ */
 export function formatStart(ts: number | undefined, now: number): string {
   if (ts === undefined) return ''
   const d = new Date(ts)
   const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
   const today = new Date(now)
   if (d.toDateString() === today.toDateString()) return hm
-  return `${d.toLocaleDateString('en-GB', { weekday: 'short' })} ${d.getDate()}/${d.getMonth() + 1} ${hm}`
+  const midnight = new Date(today.getFullYear(), today.getMonth(), today.getDate()).getTime()
+  if (ts > now && ts < midnight + 7 * 86_400_000) {
+    return `${d.toLocaleDateString('en-GB', { weekday: 'short' })} ${hm}`
+  }
+  return `${d.getDate()}/${d.getMonth() + 1} ${hm}`
 }
 
 /**
