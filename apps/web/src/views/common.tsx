@@ -95,6 +95,24 @@ export function statusSortValue(e: Event): number {
   return statusRank[e.status] * 1e13 + (e.startTime ?? 9e12)
 }
 
+/** One outcome of the main market (1 / X / 2) as a price column. */
+function outcomeCol(
+  slot: 'home' | 'draw' | 'away',
+  header: string,
+  title: string,
+): Column<EventRow> {
+  return {
+    id: slot,
+    header,
+    width: '100px',
+    align: 'right',
+    price: true,
+    title,
+    sortValue: (r) => priceOf(r[slot]),
+    cell: (r) => <OddsCell id={r[slot]} />,
+  }
+}
+
 /** Columns shared by event views. */
 export const eventCols = {
   pin: {
@@ -150,37 +168,9 @@ export const eventCols = {
     sortValue: (r) => statusSortValue(r.event),
     cell: (r) => <StatusCell event={r.event} />,
   },
-  home: {
-    id: 'home',
-    header: '1',
-    width: '100px',
-    align: 'right',
-    price: true,
-    descFirst: false,
-    title: 'Home / first outcome (decimal or fractional odds)',
-    sortValue: (r) => priceOf(r.home),
-    cell: (r) => <OddsCell id={r.home} />,
-  },
-  draw: {
-    id: 'draw',
-    header: 'X',
-    width: '100px',
-    align: 'right',
-    price: true,
-    title: 'Draw',
-    sortValue: (r) => priceOf(r.draw),
-    cell: (r) => <OddsCell id={r.draw} />,
-  },
-  away: {
-    id: 'away',
-    header: '2',
-    width: '100px',
-    align: 'right',
-    price: true,
-    title: 'Away / second outcome',
-    sortValue: (r) => priceOf(r.away),
-    cell: (r) => <OddsCell id={r.away} />,
-  },
+  home: outcomeCol('home', '1', 'Home / first outcome (decimal or fractional odds)'),
+  draw: outcomeCol('draw', 'X', 'Draw'),
+  away: outcomeCol('away', '2', 'Away / second outcome'),
   margin: {
     id: 'margin',
     header: 'Margin',
