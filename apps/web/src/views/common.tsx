@@ -95,6 +95,29 @@ export function statusSortValue(e: Event): number {
   return statusRank[e.status] * 1e13 + (e.startTime ?? 9e12)
 }
 
+/** The ☆ column: pins the row's event (`eventOf`) on top. */
+function pinCol<R>(eventOf: (r: R) => string): Column<R> {
+  return {
+    id: 'pin',
+    header: '★',
+    width: '34px',
+    align: 'center',
+    title: 'Pinned favourites sit on top (f)',
+    cell: (r) => <PinButton eventId={eventOf(r)} />,
+  }
+}
+
+/** The book (source) tag column. */
+function bookCol<R extends { source: Source }>(): Column<R> {
+  return {
+    id: 'book',
+    header: 'Book',
+    width: '58px',
+    sortValue: (r) => r.source,
+    cell: (r) => <BookTag source={r.source} />,
+  }
+}
+
 /** One outcome of the main market (1 / X / 2) as a price column. */
 function outcomeCol(
   slot: 'home' | 'draw' | 'away',
@@ -115,21 +138,8 @@ function outcomeCol(
 
 /** Columns shared by event views. */
 export const eventCols = {
-  pin: {
-    id: 'pin',
-    header: '★',
-    width: '34px',
-    align: 'center',
-    title: 'Pinned favourites sit on top (f)',
-    cell: (r) => <PinButton eventId={r.id} />,
-  },
-  book: {
-    id: 'book',
-    header: 'Book',
-    width: '58px',
-    sortValue: (r) => r.source,
-    cell: (r) => <BookTag source={r.source} />,
-  },
+  pin: pinCol<EventRow>((r) => r.id),
+  book: bookCol<EventRow>(),
   competition: {
     id: 'competition',
     header: 'Competition',
@@ -251,20 +261,8 @@ export function selectionCols<R extends SelectionRowBase>(): {
   updated: Column<R>
 } {
   return {
-    pin: {
-      id: 'pin',
-      header: '★',
-      width: '34px',
-      align: 'center',
-      cell: (r) => <PinButton eventId={r.eventId} />,
-    },
-    book: {
-      id: 'book',
-      header: 'Book',
-      width: '58px',
-      sortValue: (r) => r.source,
-      cell: (r) => <BookTag source={r.source} />,
-    },
+    pin: pinCol<R>((r) => r.eventId),
+    book: bookCol<R>(),
     selection: {
       id: 'selection',
       header: 'Selection',
