@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// evaluateAll callbacks run in the browser, so this spec also sees DOM types.
 import { expect, test as base } from '@playwright/test'
 import { test } from './fixtures'
 import { startProxy } from './proxy'
@@ -37,15 +39,38 @@ test('an odds value changes on screen, with a movement cue', async ({ page }) =>
   await page.goto('/?view=live&book=winamax&live=1')
   const table = page.getByTestId('live-table')
   await expect(table.getByTestId('row').first()).toBeVisible()
-  const before = await table.getByTestId('odds').allInnerTexts()
-  // A moved price carries data-dir up/down and an arrow, not only a colour.
-  const moved = table.locator(
-    '[data-testid="odds"][data-dir="up"], [data-testid="odds"][data-dir="down"]',
-  )
-  await expect(moved.first()).toBeVisible({ timeout: 45_000 })
-  await expect(moved.first().locator('.arrow')).toHaveText(/[▲▼]/)
-  const after = await table.getByTestId('odds').allInnerTexts()
-  expect(after).not.toEqual(before)
+  // Each visible price by selection id, so a change is told apart from a row moving.
+  const prices = () =>
+    table
+      .getByTestId('odds')
+      .evaluateAll((els) =>
+        Object.fromEntries(
+          els.map((e) => [
+            e.getAttribute('data-selection'),
+            e.querySelector('.odds-value')?.textContent,
+          ]),
+        ),
+      )
+  const before = await prices()
+  let changed: string | undefined
+  await expect
+    .poll(
+      async () => {
+        const now = await prices()
+        // A price that became another price (not one that turned SUSP).
+        changed = Object.keys(now).find(
+          (id) =>
+            id in before && now[id] !== before[id] && now[id] !== 'SUSP' && before[id] !== 'SUSP',
+        )
+        return changed
+      },
+      { timeout: 45_000 },
+    )
+    .toBeDefined()
+  // The changed price carries data-dir up/down and an arrow, not only a colour.
+  const cell = table.locator(`[data-testid="odds"][data-selection="${changed}"]`)
+  await expect(cell).toHaveAttribute('data-dir', /^(up|down)$/)
+  await expect(cell.locator('.arrow')).toHaveText(/[▲▼]/)
 })
 
 test('Bet365: live tennis scoreboards from the 2026 load, and a score that advances', async ({
