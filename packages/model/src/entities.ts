@@ -6,17 +6,24 @@
  * the book's own text (e.g. fractional `9/2`) is kept beside them in `oddsText`.
  */
 
+import type { MarketType, MatchClock, Outcome, SportKey } from './canonical'
+
 /** The sportsbooks oddsboard speaks to. */
 export type Source = 'winamax' | 'bet365' | 'kwiff'
 
 /** Every source, in display order. */
 export const SOURCES: readonly Source[] = ['winamax', 'bet365', 'kwiff']
 
-/** A sport as one book names it (e.g. `winamax:5` "Tennis"). */
+/**
+ * A sport as one book names it (e.g. `winamax:5` "Tennis"), with its canonical `key`
+ * (`tennis`) set by the book's normalizer; `name` keeps the book's own name.
+ */
 export interface Sport {
   kind: 'sport'
   id: string
   source: Source
+  /** Canonical sport; `other` when the book's sport is not in {@link SportKey}'s list. */
+  key: SportKey
   name: string
 }
 
@@ -62,21 +69,38 @@ export interface Event {
   /** Scheduled start, epoch ms. */
   startTime?: number
   status: EventStatus
-  /** Match clock as the book shows it, e.g. "74:05". */
-  clock?: string
+  /** Match clock, for sports that have one (not tennis); absent when the book sends none. */
+  clock?: MatchClock
+  /** Phase as the book names it when there is no clock (e.g. tennis "Set 3"); optional. */
+  period?: string
   score?: TennisScore | SimpleScore
+  /**
+   * Epoch ms of the last upstream change to this event's own fields (status, score, clock,
+   * names), as received by the proxy. Not bumped by a normalizer that rebuilds an unchanged
+   * event (a refresh that brings nothing new keeps the old value).
+   */
+  updatedAt: number
 }
 
-/** A market (bet type) on one event, e.g. "Match Winner". */
+/** A market (bet type) on one event, e.g. "Match Winner", with its canonical `type`. */
 export interface Market {
   kind: 'market'
   id: string
   source: Source
   eventId: string
+  /** The book's own name, e.g. "Nombre de buts", "8th Goal". */
   name: string
+  /** Canonical market type, set by the book's normalizer. */
+  type: MarketType
+  /** The line of an `over-under` (e.g. 2.5) or `handicap` (home side, e.g. -1.5) market. */
+  line?: number
   suspended: boolean
-  /** True for the event's main market (1X2, match winner): the one shown in list views. */
-  main?: boolean
+  /**
+   * True for the event's main market (the one list views show); exactly one market per event
+   * is main when the event has markets. From the book's own flag where it has one
+   * (Winamax `mainBetId`, Bet365 market ids per the seed's table, Kwiff's first offer).
+   */
+  main: boolean
 }
 
 /** One selection (outcome) of a market, with its current price. */
@@ -89,6 +113,8 @@ export interface Selection {
   name: string
   /** Position inside its market (0 = home / first). */
   order: number
+  /** What this selection stands for in a typed market (home / draw / away / over / under / none). */
+  outcome?: Outcome
   /** Decimal odds; null while unpriced. */
   odds: number | null
   /** The price as the book shows it, e.g. "9/2". */
@@ -96,6 +122,11 @@ export interface Selection {
   suspended: boolean
   /** Winamax: how many users hold this outcome in their bet slips ("hot" outcomes). */
   hotUsers?: number
+  /**
+   * Epoch ms of the last upstream change to this selection (price, suspension, `hotUsers`),
+   * as received by the proxy; kept when a rebuild brings nothing new.
+   */
+  updatedAt: number
 }
 
 /** Any normalized entity. */

@@ -1,4 +1,5 @@
 export * from './entities'
+export * from './canonical'
 export * from './ops'
 export * from './odds'
 export * from './relay'
