@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { Op } from '@oddsboard/model'
-import { silentLogger } from '@oddsboard/model'
+import { silentLogger } from '@oddsboard/feedkit'
 import { FakeFeed, loadConfig, startProxy } from '@oddsboard/proxy'
 
 const now = () => performance.timeOrigin + performance.now()

@@ -1,5 +1,6 @@
-import type { Feed, FeedState, FeedStatus, Op, Source } from '@oddsboard/model'
-import { FeedTracker, silentLogger } from '@oddsboard/model'
+import type { FeedState, FeedStatus, Op, Source } from '@oddsboard/model'
+import type { Feed } from '@oddsboard/feedkit'
+import { FeedTracker, silentLogger } from '@oddsboard/feedkit'
 
 /**
  * An in-process {@link Feed} driven by hand, for tests and the relay benchmark: no socket.

@@ -1,4 +1,5 @@
-import type { Feed, Logger, SimServer, Source } from '@oddsboard/model'
+import type { Source } from '@oddsboard/model'
+import type { Feed, Logger, SimServer } from '@oddsboard/feedkit'
 import type { FeedTarget, ProxyConfig } from './config'
 import { redactUrl } from './config'
 import { childLogger } from './logger'

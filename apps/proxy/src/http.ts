@@ -4,8 +4,8 @@ import express from 'express'
 import type { NextFunction, Request, Response } from 'express'
 import type { Registry } from 'prom-client'
 import { z } from 'zod'
-import type { Logger } from '@oddsboard/model'
-import { silentLogger } from '@oddsboard/model'
+import type { Logger } from '@oddsboard/feedkit'
+import { silentLogger } from '@oddsboard/feedkit'
 import type { Hub } from './hub'
 
 /** What the HTTP app serves. */

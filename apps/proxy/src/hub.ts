@@ -3,14 +3,14 @@ import type {
   DeltaMessage,
   EntityKind,
   EntityState,
-  Feed,
   FeedStatus,
-  Logger,
   Op,
   PricePoint,
   Selection,
 } from '@oddsboard/model'
-import { applyOps, emptyState, ENTITY_KINDS, silentLogger, stateEntities } from '@oddsboard/model'
+import type { Feed, Logger } from '@oddsboard/feedkit'
+import { applyOps, emptyState, ENTITY_KINDS, stateEntities } from '@oddsboard/model'
+import { silentLogger } from '@oddsboard/feedkit'
 
 /** Options of a {@link Hub}; every field has a default. */
 export interface HubOptions {

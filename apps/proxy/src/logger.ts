@@ -1,7 +1,7 @@
 import { pino } from 'pino'
 import PinoPretty from 'pino-pretty'
 import type { Logger as PinoLogger } from 'pino'
-import type { Logger } from '@oddsboard/model'
+import type { Logger } from '@oddsboard/feedkit'
 
 /**
  * Paths pino censors wherever they appear in a log object: bet365 secrets, cookies and

@@ -2,8 +2,10 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
-import type { FeedStatus, FeedsMessage, Logger } from '@oddsboard/model'
-import { CLOSE_TOO_SLOW, silentLogger } from '@oddsboard/model'
+import type { FeedStatus, FeedsMessage } from '@oddsboard/model'
+import type { Logger } from '@oddsboard/feedkit'
+import { CLOSE_TOO_SLOW } from '@oddsboard/model'
+import { silentLogger } from '@oddsboard/feedkit'
 import type { Hub, PublishedDelta } from './hub'
 
 /** Options of a {@link Relay}. */

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Feed, Logger } from '@oddsboard/model'
+import type { Feed, Logger } from '@oddsboard/feedkit'
 import type { ProxyConfig } from './config'
 import { effectiveOrigins } from './config'
 import { createHttpApp } from './http'

@@ -7,10 +7,9 @@ import {
   emptyState,
   type EntityState,
   type Event,
-  type Feed,
-  type Logger,
   type TennisScore,
 } from '@oddsboard/model'
+import { type Feed, type Logger } from '@oddsboard/feedkit'
 import { encodeHandshakeReply } from './codec'
 import { createBet365Feed } from './feed'
 import { startBet365Sim, type Bet365SimServer } from './sim'

@@ -1,14 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import WebSocket from 'ws'
-import {
-  backoffDelay,
-  FeedTracker,
-  silentLogger,
-  type Feed,
-  type FeedStatus,
-  type Logger,
-  type Op,
-} from '@oddsboard/model'
+import { type FeedStatus, type Op } from '@oddsboard/model'
+import { backoffDelay, FeedTracker, silentLogger, type Feed, type Logger } from '@oddsboard/feedkit'
 import {
   decodeServerFrame,
   encodeClientHandshake,

@@ -1,12 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import {
-  fractionalToDecimal,
-  mulberry32,
-  silentLogger,
-  type Logger,
-  type SimServer,
-} from '@oddsboard/model'
+import { fractionalToDecimal } from '@oddsboard/model'
+import { mulberry32, silentLogger, type Logger, type SimServer } from '@oddsboard/feedkit'
 import {
   decodeBody,
   decodeClientFrame,

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { fractionalToDecimal, mulberry32 } from '@oddsboard/model'
+import { fractionalToDecimal } from '@oddsboard/model'
+import { mulberry32 } from '@oddsboard/feedkit'
 import { describe, expect, it } from 'vitest'
 import {
   FRACTION_LADDER,

@@ -1,4 +1,4 @@
-import type { Logger } from '@oddsboard/model'
+import type { Logger } from '@oddsboard/feedkit'
 
 /**
  * Public surface of the Engine.IO v3 / Socket.IO client (shared/DESIGN.md, "Upstream protocol

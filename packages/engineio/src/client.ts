@@ -1,6 +1,6 @@
 import { CookieJar } from 'tough-cookie'
-import { backoffDelay, silentLogger } from '@oddsboard/model'
-import type { Logger } from '@oddsboard/model'
+import { backoffDelay, silentLogger } from '@oddsboard/feedkit'
+import type { Logger } from '@oddsboard/feedkit'
 import { AckTimeoutError, NotConnectedError } from './api'
 import type {
   ClientEvents,

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws'
 import type { RawData } from 'ws'
 import type { CookieJar } from 'tough-cookie'
-import type { Logger } from '@oddsboard/model'
+import type { Logger } from '@oddsboard/feedkit'
 import type { Transport } from './api'
 import {
   PacketError,

@@ -10,8 +10,10 @@
  * `event:list` per sport and country and `event:get` per live event, every `refreshMs`.
  */
 import { randomUUID } from 'node:crypto'
-import type { Entity, Feed, FeedStatus, Logger, Op } from '@oddsboard/model'
-import { backoffDelay, diffEntities, FeedTracker, silentLogger } from '@oddsboard/model'
+import type { Entity, FeedStatus, Op } from '@oddsboard/model'
+import type { Feed, Logger } from '@oddsboard/feedkit'
+import { diffEntities } from '@oddsboard/model'
+import { backoffDelay, FeedTracker, silentLogger } from '@oddsboard/feedkit'
 import { AckTimeoutError, NotConnectedError, SocketIoClient } from '@oddsboard/engineio'
 import type { ClientState } from '@oddsboard/engineio'
 import type { KwiffEvent, KwiffOffer } from './codec'

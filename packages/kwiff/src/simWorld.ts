@@ -11,7 +11,7 @@
  * 1247853363 and the "rcd mallorca total goals" market 293646786 / "over 0.5" 1247492634 from
  * the ticket:odds:get sample).
  */
-import { mulberry32 } from '@oddsboard/model'
+import { mulberry32 } from '@oddsboard/feedkit'
 import { KWIFF_SPORTS } from './codec'
 import { KWIFF_BETTING_STATUS, KWIFF_STAGE } from './normalize'
 

@@ -1,4 +1,5 @@
-import { backoffDelay, type ClientMessage, type ServerMessage } from '@oddsboard/model'
+import { type ClientMessage, type ServerMessage } from '@oddsboard/model'
+import { backoffDelay } from '@oddsboard/feedkit/backoff'
 
 /** State of the browser's own connection to the proxy's relay. */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'

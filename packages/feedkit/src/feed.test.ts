@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Logger } from './feed'
-import { FeedTracker, backoffDelay, frameSample } from './feed'
+import type { Logger } from './logger'
+import { backoffDelay } from './backoff'
+import { FeedTracker, frameSample } from './feed'
 
 function recorder() {
   const lines: { level: string; obj: object; msg?: string }[] = []

@@ -1,20 +1,5 @@
-import type { Source } from './entities'
-import type { Op } from './ops'
-import type { FeedState, FeedStatus } from './relay'
-
-/**
- * The logging surface feeds and servers use: pino's signature (`logger.warn({obj}, 'msg')`),
- * so a pino logger can be passed as is and tests can pass a recorder.
- */
-export interface Logger {
-  debug(obj: object, msg?: string): void
-  info(obj: object, msg?: string): void
-  warn(obj: object, msg?: string): void
-  error(obj: object, msg?: string): void
-}
-
-/** A logger that drops everything. */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+import type { FeedState, FeedStatus, Op, Source } from '@oddsboard/model'
+import type { Logger } from './logger'
 
 /**
  * One upstream sportsbook connection. A feed owns its socket(s), keeps reconnecting until
@@ -156,26 +141,4 @@ export class FeedTracker {
     if (complete.length === 0) return 0
     return Math.round((complete.reduce((a, b) => a + b, 0) / complete.length) * 10) / 10
   }
-}
-
-/**
- * Exponential backoff with full jitter: attempt 0 waits about `initialMs`, each further
- * attempt doubles up to `maxMs`; the wait is drawn uniformly from [50 %, 100 %] of that.
- * `random` is injectable for tests.
- */
-export function backoffDelay(
-  attempt: number,
-  initialMs = 500,
-  maxMs = 15_000,
-  random: () => number = Math.random,
-): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt))
-  return Math.round(base * (0.5 + random() * 0.5))
-}
-
-/** A running simulator: the URL a feed connects to, and how to stop it. */
-export interface SimServer {
-  /** e.g. `http://127.0.0.1:43123/uof-sports-server/socket.io/` or `ws://127.0.0.1:43124/zap/`. */
-  url: string
-  close(): Promise<void>
 }

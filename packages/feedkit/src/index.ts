@@ -1,0 +1,6 @@
+export * from './logger'
+export * from './feed'
+export * from './backoff'
+export * from './sim'
+export * from './random'
+export * from './adapter'
