@@ -188,6 +188,43 @@ const errorEnvelopeSchema = z.looseObject({
   ]),
 })
 
+/**
+ * How deep one event may nest (the event object is level 1). The samples nest 5 levels
+ * (event → details → offers → offer → outcomes → outcome is 6 with its fields); `event:get`
+ * adds "players, odds data" the sample abridges, so the bound leaves room. Deeper is refused
+ * up front as a bad event: no book sends it, and walking it recursively could overflow.
+ */
+export const MAX_EVENT_DEPTH = 32
+
+/**
+ * The nesting depth of a JSON-like value (a scalar is 0, `{}` or `[]` is 1), counted
+ * iteratively, stopping once it passes `limit`: never overflows the stack.
+ */
+export function jsonDepth(value: unknown, limit = Infinity): number {
+  let max = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!
+    if (v === null || typeof v !== 'object') continue
+    const depth = d + 1
+    if (depth > max) max = depth
+    if (max > limit) return max
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth])
+    }
+  }
+  return max
+}
+
+/** Validates one raw event: too deep, or not the schema's shape, is an error text. */
+function parseEvent(raw: unknown): { ok: true; event: KwiffEvent } | { ok: false; reason: string } {
+  if (jsonDepth(raw, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
+    return { ok: false, reason: `event nested deeper than ${MAX_EVENT_DEPTH} levels` }
+  }
+  const e = eventSchema.safeParse(raw)
+  return e.success ? { ok: true, event: e.data } : { ok: false, reason: issueText(e.error) }
+}
+
 function issueText(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
@@ -225,7 +262,8 @@ function envelope(command: string, args: unknown): { timestamp: number; data: un
 
 /**
  * Parses the ack arguments of `event:list`: `[{timestamp, data:{events:[…]}}]`. Events that
- * are not the expected shape are left out and listed in `invalid`; the envelope must be right.
+ * are not the expected shape, or nest deeper than {@link MAX_EVENT_DEPTH}, are left out whole
+ * and listed in `invalid`; the envelope must be right.
  * @throws KwiffCommandError for an error reply; KwiffReplyError when the envelope or
  *   `data.events` is not the expected shape.
  */
@@ -236,15 +274,12 @@ export function parseEventListReply(args: unknown): EventListReply {
   const events: KwiffEvent[] = []
   const invalid: InvalidEvent[] = []
   for (const raw of d.data.events) {
-    const e = eventSchema.safeParse(raw)
-    if (e.success) {
-      events.push(e.data)
+    const e = parseEvent(raw)
+    if (e.ok) {
+      events.push(e.event)
     } else {
       const id = (raw as { id?: unknown } | null)?.id
-      invalid.push({
-        ...(typeof id === 'number' ? { id } : {}),
-        reason: issueText(e.error),
-      })
+      invalid.push({ ...(typeof id === 'number' ? { id } : {}), reason: e.reason })
     }
   }
   return { timestamp, events, invalid }
@@ -257,9 +292,11 @@ export function parseEventListReply(args: unknown): EventListReply {
  */
 export function parseEventGetReply(args: unknown): EventGetReply {
   const { timestamp, data } = envelope('event:get', args)
-  const d = z.looseObject({ result: eventSchema }).safeParse(data)
+  const d = z.looseObject({ result: z.unknown() }).safeParse(data)
   if (!d.success) throw new KwiffReplyError('event:get', issueText(d.error))
-  return { timestamp, event: d.data.result }
+  const e = parseEvent(d.data.result)
+  if (!e.ok) throw new KwiffReplyError('event:get', `result: ${e.reason}`)
+  return { timestamp, event: e.event }
 }
 
 /**

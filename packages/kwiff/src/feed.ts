@@ -250,8 +250,10 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
         offers.set(d.event.id, eventOffers(d.event))
       }
       if (stopped || gen !== generation) return false
+      // Receive time of the refresh's last reply; unchanged entities keep their updatedAt.
       const next = buildPicture(
         events.filter((e) => !vanished.has(e.id)).map((e) => fresh.get(e.id) ?? e),
+        { receivedAt: Date.now(), previous: picture },
         offers,
       )
       for (const id of carried) {

@@ -14,10 +14,15 @@ import type {
   Market,
   Selection,
   Sport,
+  SportKey,
 } from '@oddsboard/model'
 import { entityId, fractionalToDecimal, OddsError } from '@oddsboard/model'
 import type { KwiffEvent, KwiffOffer, KwiffOutcome } from './codec'
-import { eventOffers, KWIFF_SPORT_NAMES } from './codec'
+import { eventOffers, KWIFF_SPORT_NAMES, KWIFF_SPORTS } from './codec'
+import { classifyOffer, mainOfferIndex } from './markets'
+
+export type { EventSides, OfferMeaning, OfferNames } from './markets'
+export { classifyOffer, mainOfferIndex } from './markets'
 
 /**
  * Kwiff's `stage` values. 1 is seen on a not-yet-started event (captures/kwiff event-get
@@ -30,13 +35,6 @@ export const KWIFF_STAGE = { prematch: 1, live: 2, ended: 3 } as const
  * are ASSUMED.
  */
 export const KWIFF_BETTING_STATUS = { open: 1, suspended: 2, closed: 3 } as const
-
-/** Offer names that mark an event's main market (case-insensitive); else its first offer is main. */
-export const MAIN_MARKET_NAMES: ReadonlySet<string> = new Set([
-  'full time result',
-  'match winner',
-  'match result',
-])
 
 /** `kwiff:sp<sportId>`. */
 export const sportEntityId = (sportId: number): string => entityId('kwiff', `sp${sportId}`)
@@ -84,32 +82,92 @@ function slug(name: string): string {
     .replace(/^-|-$/g, '')
 }
 
-/** The index of the main offer: the first named in {@link MAIN_MARKET_NAMES}, else 0. */
-export function mainOfferIndex(offers: readonly Pick<KwiffOffer, 'name'>[]): number {
-  const i = offers.findIndex((o) => MAIN_MARKET_NAMES.has(o.name.trim().toLowerCase()))
-  return i === -1 ? 0 : i
+/**
+ * Kwiff sport id → canonical sport ({@link SportKey}). Kwiff's events carry only a numeric
+ * `sportId`, never a sport name (captures/kwiff samples), so the table is keyed by id:
+ * - 11 → `football`: seed 002 ("sportId - Sport type (11=Football, 36=Basketball, etc.)");
+ * - 36 → `basketball`: seed 002, same line;
+ * - 15 → `tennis`: ASSUMED, no public source shows Kwiff's tennis id ({@link KWIFF_SPORTS}).
+ * Any other id is `other`, named `Sport <id>` (the book gives no name to keep).
+ */
+export const KWIFF_SPORT_KEYS: Readonly<Record<number, SportKey>> = {
+  [KWIFF_SPORTS.football]: 'football',
+  [KWIFF_SPORTS.basketball]: 'basketball',
+  [KWIFF_SPORTS.tennis]: 'tennis',
+}
+
+/** The canonical key and display name of a Kwiff sport id; see {@link KWIFF_SPORT_KEYS}. */
+export function kwiffSport(sportId: number): { key: SportKey; name: string } {
+  return {
+    key: KWIFF_SPORT_KEYS[sportId] ?? 'other',
+    name: KWIFF_SPORT_NAMES[sportId] ?? `Sport ${sportId}`,
+  }
+}
+
+/**
+ * What a normalizer call needs besides the payload, so that it stays pure.
+ * `receivedAt`: epoch ms at which the feed received the replies the picture is built from.
+ * `previous`: the picture built before (entities by id); an event or selection rebuilt with
+ * exactly its previous fields keeps its previous object and so its `updatedAt`.
+ */
+export interface NormalizeContext {
+  receivedAt: number
+  previous?: ReadonlyMap<string, Entity>
+}
+
+/** Deep equality of JSON-like values; `undefined` object fields count as absent. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) {
+    const bb = b as unknown[]
+    return a.length === bb.length && a.every((x, i) => same(x, bb[i]))
+  }
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)])
+  for (const k of keys) if (k !== 'updatedAt' && !same(ao[k], bo[k])) return false
+  return true
+}
+
+/**
+ * `built` with its `updatedAt`: the previous entity of the same id itself when nothing but
+ * `updatedAt` differs (so a refresh that brings nothing new changes nothing), else `built`
+ * stamped with `ctx.receivedAt`.
+ */
+function stamped<T extends Event | Selection>(built: Omit<T, 'updatedAt'>, ctx: NormalizeContext): T {
+  const prev = ctx.previous?.get(built.id)
+  if (prev !== undefined && prev.kind === built.kind && same(prev, built)) return prev as T
+  return { ...built, updatedAt: ctx.receivedAt } as T
 }
 
 /**
  * The entities of one event: its sport, competition, the event, one market per offer and
  * one selection per outcome. `offers` overrides the event's own (`details.offers` or
- * `markets`), e.g. with those of an `event:get` reply.
+ * `markets`), e.g. with those of an `event:get` reply. Pure; never throws for an event that
+ * passed the codec's schema.
  *
+ * - Sport: `key` and name from {@link kwiffSport}.
  * - Event: name `"<home> v <away>"`, participants [home, away], `startTime` = `startDate`
- *   as epoch ms, status from {@link eventStatus}.
- * - Market: `kwiff:m<eventId>.<offer id, or n-<slug of name>>`; suspended when the event is
- *   suspended or ended or the offer says so; `main` on {@link mainOfferIndex}.
+ *   as epoch ms, status from {@link eventStatus}. No `clock`, `period` or `score`: no Kwiff
+ *   sample carries any (seed 002 lists only a `matchTracker` flag).
+ * - Market: `kwiff:m<eventId>.<offer id, or n-<slug of name>>`; `type`, `line` from
+ *   {@link classifyOffer}; suspended when the event is suspended or ended or the offer says
+ *   so; `main` on exactly one offer, {@link mainOfferIndex}.
  * - Selection: `kwiff:s<eventId>.<offer key>.<outcome id, or o<index>>`; decimal `odds`
- *   ({@link outcomeOdds}), the fractional text in `oddsText`, `order` = position.
+ *   ({@link outcomeOdds}), the fractional text in `oddsText`, `order` = position, `outcome`
+ *   from {@link classifyOffer} (typed markets only).
+ * - `updatedAt` of the event and of each selection: `ctx.receivedAt` when new or changed,
+ *   else kept from `ctx.previous` (see {@link NormalizeContext}).
  */
-export function normalizeEvent(ev: KwiffEvent, offers: KwiffOffer[] = eventOffers(ev)): Entity[] {
+export function normalizeEvent(
+  ev: KwiffEvent,
+  ctx: NormalizeContext,
+  offers: KwiffOffer[] = eventOffers(ev),
+): Entity[] {
   const sportId = sportEntityId(ev.sportId)
-  const sport: Sport = {
-    kind: 'sport',
-    id: sportId,
-    source: 'kwiff',
-    name: KWIFF_SPORT_NAMES[ev.sportId] ?? `Sport ${ev.sportId}`,
-  }
+  const sport: Sport = { kind: 'sport', id: sportId, source: 'kwiff', ...kwiffSport(ev.sportId) }
   const competitionId = competitionEntityId(ev.competition.id)
   const competition: Competition = {
     kind: 'competition',
@@ -122,20 +180,24 @@ export function normalizeEvent(ev: KwiffEvent, offers: KwiffOffer[] = eventOffer
   const status = eventStatus(ev)
   const home = ev.homeTeam.name
   const away = ev.awayTeam.name
-  const event: Event = {
-    kind: 'event',
-    id: eventId,
-    source: 'kwiff',
-    sportId,
-    competitionId,
-    name: `${home} v ${away}`,
-    participants: [home, away],
-    startTime: Date.parse(ev.startDate),
-    status,
-  }
+  const event = stamped<Event>(
+    {
+      kind: 'event',
+      id: eventId,
+      source: 'kwiff',
+      sportId,
+      competitionId,
+      name: `${home} v ${away}`,
+      participants: [home, away],
+      startTime: Date.parse(ev.startDate),
+      status,
+    },
+    ctx,
+  )
   const out: Entity[] = [sport, competition, event]
   const eventClosed = status === 'suspended' || status === 'ended'
-  const main = mainOfferIndex(offers)
+  const meanings = offers.map((offer) => classifyOffer(offer, { home, away }))
+  const main = mainOfferIndex(meanings.map((m) => m.type))
   const usedKeys = new Set<string>()
   offers.forEach((offer, i) => {
     let key = offer.id !== undefined ? String(offer.id) : `n-${slug(offer.name)}`
@@ -143,12 +205,15 @@ export function normalizeEvent(ev: KwiffEvent, offers: KwiffOffer[] = eventOffer
     usedKeys.add(key)
     const marketId = entityId('kwiff', `m${ev.id}.${key}`)
     const suspended = eventClosed || offer.suspended === true
+    const meaning = meanings[i]!
     const market: Market = {
       kind: 'market',
       id: marketId,
       source: 'kwiff',
       eventId,
       name: offer.name,
+      type: meaning.type,
+      ...(meaning.line !== undefined && { line: meaning.line }),
       suspended,
       main: i === main,
     }
@@ -158,7 +223,8 @@ export function normalizeEvent(ev: KwiffEvent, offers: KwiffOffer[] = eventOffer
       let oKey = o.id !== undefined ? String(o.id) : `o${order}`
       if (usedOutcomes.has(oKey)) oKey = `${oKey}~${order}`
       usedOutcomes.add(oKey)
-      const selection: Selection = {
+      const outcome = meaning.outcomes[order]
+      const selection: Omit<Selection, 'updatedAt'> = {
         kind: 'selection',
         id: entityId('kwiff', `s${ev.id}.${key}.${oKey}`),
         source: 'kwiff',
@@ -166,11 +232,12 @@ export function normalizeEvent(ev: KwiffEvent, offers: KwiffOffer[] = eventOffer
         marketId,
         name: o.outcomeName,
         order,
+        ...(outcome !== undefined && { outcome }),
         odds: outcomeOdds(o),
+        ...(typeof o.fractional === 'string' && { oddsText: o.fractional }),
         suspended: suspended || o.suspended === true,
       }
-      if (typeof o.fractional === 'string') selection.oddsText = o.fractional
-      out.push(selection)
+      out.push(stamped<Selection>(selection, ctx))
     })
   })
   return out
@@ -180,16 +247,21 @@ export function normalizeEvent(ev: KwiffEvent, offers: KwiffOffer[] = eventOffer
  * One whole picture of Kwiff's state: the entities of every event, keyed by id (shared
  * sports and competitions once). `offersByEvent` (Kwiff event id → offers, e.g. from
  * `event:get` for live events) replaces an event's own offers. When two events carry the
- * same id (an event listed under two countries), the later one wins.
+ * same id (an event listed under two countries), the later one wins. `ctx.previous` is the
+ * picture before this one: what did not change keeps its object and `updatedAt`, so
+ * `diffEntities(previous, next)` gives no op for it.
  */
 export function buildPicture(
   events: readonly KwiffEvent[],
+  ctx: NormalizeContext,
   offersByEvent: ReadonlyMap<number, KwiffOffer[]> = new Map(),
 ): Map<string, Entity> {
   const byId = new Map<number, KwiffEvent>()
   for (const ev of events) byId.set(ev.id, ev)
   const picture = new Map<string, Entity>()
-  for (const ev of byId.values()) addEntities(picture, normalizeEvent(ev, offersByEvent.get(ev.id)))
+  for (const ev of byId.values()) {
+    addEntities(picture, normalizeEvent(ev, ctx, offersByEvent.get(ev.id)))
+  }
   return picture
 }
 
