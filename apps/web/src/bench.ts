@@ -1,4 +1,12 @@
-import type { Entity, FeedState, FeedStatus, Op, Selection } from '@oddsboard/model'
+import {
+  RELAY_PROTOCOL,
+  type Entity,
+  type FeedState,
+  type FeedStatus,
+  type Op,
+  type Outcome,
+  type Selection,
+} from '@oddsboard/model'
 import { dispatchMessage } from './store/store'
 
 /**
@@ -10,10 +18,12 @@ import { dispatchMessage } from './store/store'
  * `stale=1` (the bench book reports `stale`).
  */
 
+const OUTCOMES: readonly Outcome[] = ['home', 'draw', 'away']
+
 /** Synthetic entities: one sport, 60 competitions, `rows` events with 3 priced selections each. */
 export function benchEntities(rows: number, random: () => number = Math.random): Entity[] {
   const out: Entity[] = [
-    { kind: 'sport', id: 'winamax:bench', source: 'winamax', name: 'Football' },
+    { kind: 'sport', id: 'winamax:bench', source: 'winamax', key: 'football', name: 'Football' },
   ]
   const comps = 60
   for (let c = 0; c < comps; c++)
@@ -38,7 +48,13 @@ export function benchEntities(rows: number, random: () => number = Math.random):
       participants: [`Home ${i}`, `Away ${i}`],
       startTime: now + (i % 500) * 60_000,
       status: live ? 'live' : 'prematch',
-      ...(live ? { clock: `${i % 90}'`, score: { home: i % 4, away: i % 3 } } : {}),
+      updatedAt: now,
+      ...(live
+        ? {
+            clock: { running: true, seconds: (i % 90) * 60, at: now, period: '2nd half' },
+            score: { home: i % 4, away: i % 3 },
+          }
+        : {}),
     })
     out.push({
       kind: 'market',
@@ -46,6 +62,7 @@ export function benchEntities(rows: number, random: () => number = Math.random):
       source: 'winamax',
       eventId,
       name: 'Match result',
+      type: '1x2',
       suspended: false,
       main: true,
     })
@@ -58,6 +75,8 @@ export function benchEntities(rows: number, random: () => number = Math.random):
         marketId: `winamax:bm${i}`,
         name: o === 0 ? `Home ${i}` : o === 1 ? 'Draw' : `Away ${i}`,
         order: o,
+        outcome: OUTCOMES[o]!,
+        updatedAt: now,
         odds: Math.round((1.3 + random() * 6) * 100) / 100,
         suspended: false,
       })
@@ -98,6 +117,7 @@ export function startBench(rows: number, rate: number, stale = false): () => voi
   let seq = 1
   dispatchMessage({
     type: 'snapshot',
+    protocol: RELAY_PROTOCOL,
     epoch: 'bench',
     seq,
     entities,
@@ -116,7 +136,7 @@ export function startBench(rows: number, rate: number, stale = false): () => voi
     for (let i = 0; i < perTick; i++) {
       const k = Math.floor(Math.random() * selections.length)
       const s = selections[k]!
-      const next: Selection = { ...s, odds: nudge(s.odds ?? 2) }
+      const next: Selection = { ...s, odds: nudge(s.odds ?? 2), updatedAt: Date.now() }
       selections[k] = next
       ops.push({ op: 'upsert', entity: next })
     }

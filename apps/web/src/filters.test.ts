@@ -1,21 +1,13 @@
 import { stateFromEntities, type Entity } from '@oddsboard/model'
 import { describe, expect, it } from 'vitest'
-import {
-  clearFilters,
-  competitionOptions,
-  DEFAULT_URL_STATE,
-  eventFilter,
-  formatUrlState,
-  hasFilters,
-  parseUrlState,
-  sportKey,
-  type UrlState,
-} from './filters'
+import { competitionOptions, eventFilter, sportOptions } from './filters'
+import { DEFAULT_URL_STATE, type UrlState } from './state/url'
 
 const entities = stateFromEntities([
-  { kind: 'sport', id: 'winamax:1', source: 'winamax', name: 'Football' },
-  { kind: 'sport', id: 'bet365:1', source: 'bet365', name: 'Soccer' },
-  { kind: 'sport', id: 'bet365:13', source: 'bet365', name: 'Tennis' },
+  { kind: 'sport', id: 'winamax:1', source: 'winamax', key: 'football', name: 'Football' },
+  { kind: 'sport', id: 'bet365:1', source: 'bet365', key: 'football', name: 'Soccer' },
+  { kind: 'sport', id: 'bet365:13', source: 'bet365', key: 'tennis', name: 'Tennis' },
+  { kind: 'sport', id: 'kwiff:9', source: 'kwiff', key: 'tennis', name: 'Tennis' },
   {
     kind: 'competition',
     id: 'winamax:c1',
@@ -41,6 +33,8 @@ const entities = stateFromEntities([
   ),
   ev('winamax:e2', 'winamax', 'winamax:1', 'winamax:c1', ['Stade Rennais', 'Nantes'], 'prematch'),
   ev('bet365:e3', 'bet365', 'bet365:13', 'bet365:c2', ['Gaël Monfils', 'Jannik Sinner'], 'live'),
+  ev('bet365:e4', 'bet365', 'bet365:1', 'bet365:c3', ['Arsenal', 'Chelsea'], 'prematch'),
+  ev('kwiff:e5', 'kwiff', 'kwiff:9', 'kwiff:c4', ['Iga Swiatek', 'Coco Gauff'], 'live'),
 ] as Entity[])
 
 function ev(
@@ -60,61 +54,22 @@ function ev(
     name: participants.join(' - '),
     participants,
     status,
+    updatedAt: 0,
   }
 }
 
 const ids = (s: UrlState) =>
   [...entities.event.values()].filter(eventFilter(s, entities)).map((e) => e.id)
 
-describe('URL state', () => {
-  it('round-trips every filter through the query string', () => {
-    const s: UrlState = {
-      view: 'tennis',
-      sports: ['tennis', 'football'],
-      comps: ['bet365:c2'],
-      books: ['bet365'],
-      q: 'monfils sinner',
-      liveOnly: true,
-      fractional: true,
-      window: 15,
-      sort: { id: 'home', desc: true },
-    }
-    const qs = formatUrlState(s)
-    expect(parseUrlState(`?${qs}`)).toEqual(s)
-  })
-
-  it('leaves defaults out and keeps foreign parameters', () => {
-    expect(formatUrlState(DEFAULT_URL_STATE)).toBe('')
-    expect(formatUrlState({ ...DEFAULT_URL_STATE, liveOnly: true }, 'bench=100&live=0')).toBe(
-      'bench=100&live=1',
-    )
-  })
-
-  it('falls back to defaults for unknown values', () => {
-    const s = parseUrlState('?view=nope&window=7&book=pinnacle,kwiff&sort=bad')
-    expect(s.view).toBe('live')
-    expect(s.window).toBe(5)
-    expect(s.books).toEqual(['kwiff'])
-    expect(s.sort).toBeNull()
-  })
-
-  it('clears every filter in one action but keeps view and display settings', () => {
-    const s = parseUrlState('?view=hot&sport=tennis&comp=a,b&q=x&live=1&odds=frac')
-    expect(hasFilters(s)).toBe(true)
-    const c = clearFilters(s)
-    expect(hasFilters(c)).toBe(false)
-    expect(c.view).toBe('hot')
-    expect(c.fractional).toBe(true)
-  })
-})
-
 describe('eventFilter', () => {
-  it('folds sport synonyms across books', () => {
-    expect(sportKey('Soccer')).toBe(sportKey('Football'))
+  it('filters by the canonical sport key, whatever each book calls the sport', () => {
+    // Bet365 "Soccer" and Winamax "Football" are both `football`; tennis comes from two books.
     expect(ids({ ...DEFAULT_URL_STATE, sports: ['football'] })).toEqual([
       'winamax:e1',
       'winamax:e2',
+      'bet365:e4',
     ])
+    expect(ids({ ...DEFAULT_URL_STATE, sports: ['tennis'] })).toEqual(['bet365:e3', 'kwiff:e5'])
   })
 
   it('matches free text on participant names without accents, every word', () => {
@@ -124,8 +79,12 @@ describe('eventFilter', () => {
   })
 
   it('applies live-only, book and competition filters', () => {
-    expect(ids({ ...DEFAULT_URL_STATE, liveOnly: true })).toEqual(['winamax:e1', 'bet365:e3'])
-    expect(ids({ ...DEFAULT_URL_STATE, books: ['bet365'] })).toEqual(['bet365:e3'])
+    expect(ids({ ...DEFAULT_URL_STATE, liveOnly: true })).toEqual([
+      'winamax:e1',
+      'bet365:e3',
+      'kwiff:e5',
+    ])
+    expect(ids({ ...DEFAULT_URL_STATE, books: ['bet365'] })).toEqual(['bet365:e3', 'bet365:e4'])
     expect(ids({ ...DEFAULT_URL_STATE, comps: ['winamax:c1'] })).toEqual([
       'winamax:e1',
       'winamax:e2',
@@ -141,11 +100,33 @@ describe('competitionOptions', () => {
     )
     expect(opts.map((o) => [o.name, o.count])).toEqual([
       ['French Open', 1],
+      ['kwiff:c4', 1],
       ['Ligue 1', 1],
       ['x:gone', 0],
     ])
     // The region tells same-named competitions (Serie A of Italy and of Brazil) apart.
     expect(opts.find((o) => o.id === 'winamax:c1')?.region).toBe('France')
     expect(opts.find((o) => o.id === 'bet365:c2')).not.toHaveProperty('region')
+  })
+})
+
+describe('sportOptions', () => {
+  it('lists canonical sports with labels and counts, the sport filter left out', () => {
+    const opts = sportOptions(
+      { ...DEFAULT_URL_STATE, sports: ['tennis', 'darts', 'nope'] },
+      entities,
+    )
+    expect(opts).toEqual([
+      { key: 'football', name: 'Football', count: 3 },
+      { key: 'tennis', name: 'Tennis', count: 2 },
+      { key: 'darts', name: 'Darts', count: 0 },
+    ])
+  })
+
+  it('counts under the other filters', () => {
+    expect(sportOptions({ ...DEFAULT_URL_STATE, liveOnly: true }, entities)).toEqual([
+      { key: 'tennis', name: 'Tennis', count: 2 },
+      { key: 'football', name: 'Football', count: 1 },
+    ])
   })
 })

@@ -2,7 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { startBench } from './bench'
 import { connectRelay } from './store/store'
-import { App } from './ui/App'
+import { App } from './App'
 import './styles.css'
 
 // `?bench=N` renders N synthetic rows fed in-page (no proxy); otherwise connect to the relay.

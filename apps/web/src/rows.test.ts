@@ -1,7 +1,9 @@
 import {
-  stateFromEntities,
   applyOps,
+  stateFromEntities,
   type Entity,
+  type Event,
+  type Market,
   type PricePoint,
   type Selection,
 } from '@oddsboard/model'
@@ -9,11 +11,14 @@ import { describe, expect, it } from 'vitest'
 import {
   biggestMovers,
   eventRows,
+  eventStaleFor,
   hotRows,
   isTennisEvent,
   mainMarkets,
-  marketOverround,
+  newestSelectionUpdates,
+  priceCells,
   rowIsStale,
+  staleLabel,
   type EventRow,
   type HotRow,
   type RowCache,
@@ -24,7 +29,7 @@ const s = (
   marketId: string,
   order: number,
   odds: number | null,
-  hotUsers?: number,
+  extra: Partial<Selection> = {},
 ): Selection => ({
   kind: 'selection',
   id,
@@ -35,11 +40,36 @@ const s = (
   order,
   odds,
   suspended: false,
-  ...(hotUsers !== undefined ? { hotUsers } : {}),
+  updatedAt: 1000,
+  ...extra,
 })
 
+const market = (id: string, extra: Partial<Market>): Market => ({
+  kind: 'market',
+  id,
+  source: 'winamax',
+  eventId: 'winamax:e1',
+  name: id,
+  type: 'other',
+  suspended: false,
+  main: false,
+  ...extra,
+})
+
+const event: Event = {
+  kind: 'event',
+  id: 'winamax:e1',
+  source: 'winamax',
+  sportId: 'winamax:1',
+  competitionId: 'winamax:c1',
+  name: 'A - B',
+  participants: ['A', 'B'],
+  status: 'live',
+  updatedAt: 1000,
+}
+
 const base: Entity[] = [
-  { kind: 'sport', id: 'winamax:1', source: 'winamax', name: 'Football' },
+  { kind: 'sport', id: 'winamax:1', source: 'winamax', key: 'football', name: 'Football' },
   {
     kind: 'competition',
     id: 'winamax:c1',
@@ -47,52 +77,84 @@ const base: Entity[] = [
     sportId: 'winamax:1',
     name: 'Ligue 1',
   },
-  {
-    kind: 'event',
-    id: 'winamax:e1',
-    source: 'winamax',
-    sportId: 'winamax:1',
-    competitionId: 'winamax:c1',
-    name: 'A - B',
-    participants: ['A', 'B'],
-    status: 'live',
-  },
-  {
-    kind: 'market',
-    id: 'winamax:m0',
-    source: 'winamax',
-    eventId: 'winamax:e1',
-    name: 'Total goals',
-    suspended: false,
-  },
-  {
-    kind: 'market',
-    id: 'winamax:m1',
-    source: 'winamax',
-    eventId: 'winamax:e1',
-    name: 'Match result',
-    suspended: false,
-    main: true,
-  },
-  s('winamax:o2', 'winamax:m1', 2, 4),
-  s('winamax:o0', 'winamax:m1', 0, 2, 150),
-  s('winamax:o1', 'winamax:m1', 1, 3.5),
-  s('winamax:t0', 'winamax:m0', 0, 1.9, 20),
+  event,
+  // A result-like name that is not main: names are never read, only `main`.
+  market('winamax:m0', { name: 'Match result 1X2', type: '1x2' }),
+  market('winamax:m1', { name: 'Nombre de buts', type: 'over-under', line: 2.5, main: true }),
+  s('winamax:o1', 'winamax:m1', 1, 1.9, { outcome: 'under', name: 'Moins de 2,5' }),
+  s('winamax:o0', 'winamax:m1', 0, 1.85, { outcome: 'over', name: 'Plus de 2,5', hotUsers: 150 }),
+  s('winamax:r0', 'winamax:m0', 0, 2, { outcome: 'home', hotUsers: 20 }),
+  s('winamax:r1', 'winamax:m0', 1, 3.5, { outcome: 'draw' }),
+  s('winamax:r2', 'winamax:m0', 2, 4, { outcome: 'away' }),
 ]
 
 describe('rows', () => {
   const state = stateFromEntities(base)
 
-  it('picks the main market and orders its outcomes as 1 / X / 2', () => {
+  it('takes the main market from Market.main, never from its name', () => {
     const mains = mainMarkets(state)
     expect(mains.get('winamax:e1')?.market.id).toBe('winamax:m1')
-    const rows = eventRows(state, mains, () => true, new Map())
+    expect(mains.get('winamax:e1')?.selectionIds).toEqual(['winamax:o0', 'winamax:o1'])
+    const none = stateFromEntities(
+      base.map((e) => (e.kind === 'market' ? { ...e, main: false } : e)),
+    )
+    expect(mainMarkets(none).size).toBe(0)
+  })
+
+  it('places an over/under by outcome with "Over 2.5" / "Under 2.5" labels, not as 1 / 2', () => {
+    const rows = eventRows(state, mainMarkets(state), () => true, new Map())
     expect(rows[0]).toMatchObject({
-      home: 'winamax:o0',
-      draw: 'winamax:o1',
-      away: 'winamax:o2',
+      marketType: 'over-under',
+      marketLine: 2.5,
+      home: { selectionId: 'winamax:o0', label: 'Over 2.5' },
+      draw: null,
+      away: { selectionId: 'winamax:o1', label: 'Under 2.5' },
+      selectionIds: ['winamax:o0', 'winamax:o1'],
       competition: 'Ligue 1',
+      sportKey: 'football',
     })
+  })
+
+  it('places 1X2, next-goal and tennis winner outcomes in their columns whatever their order', () => {
+    const mk = (type: Market['type'], outcomes: Selection['outcome'][], sport = 'football') =>
+      priceCells(
+        {
+          market: market('m', { type, main: true }),
+          selectionIds: [],
+          selections: outcomes.map((o, i) => s(`s${i}`, 'm', i, 2, { outcome: o })),
+        },
+        sport as 'football',
+      )
+    expect(mk('1x2', ['away', 'home', 'draw'])).toEqual({
+      home: { selectionId: 's1', label: '1' },
+      draw: { selectionId: 's2', label: 'X' },
+      away: { selectionId: 's0', label: '2' },
+    })
+    expect(mk('next-goal', ['home', 'none', 'away'])).toMatchObject({
+      home: { label: 'Home' },
+      draw: { label: 'No goal' },
+      away: { label: 'Away' },
+    })
+    expect(mk('winner', ['home', 'away'], 'tennis')).toMatchObject({
+      home: { label: 'Player 1' },
+      draw: null,
+      away: { label: 'Player 2' },
+    })
+    // An outright, or an untyped market of many runners, has no price columns.
+    expect(mk('outright', [undefined, undefined, undefined])).toEqual({
+      home: null,
+      draw: null,
+      away: null,
+    })
+  })
+
+  it('leaves an event whose main market is an outright out of the match rows', () => {
+    const outright = stateFromEntities([
+      ...base.filter((e) => e.kind !== 'market' && e.kind !== 'selection'),
+      market('winamax:w', { name: 'Vainqueur', type: 'outright', main: true }),
+      ...Array.from({ length: 40 }, (_, i) => s(`winamax:w${i}`, 'winamax:w', i, 5 + i)),
+    ])
+    expect(eventRows(outright, mainMarkets(outright), () => true, new Map())).toEqual([])
   })
 
   it('keeps a row object identical when only a price changed (memoized rows skip rendering)', () => {
@@ -100,7 +162,10 @@ describe('rows', () => {
     const mains = mainMarkets(state)
     const r1 = eventRows(state, mains, () => true, cache)
     const next = applyOps(state, [
-      { op: 'upsert', entity: s('winamax:o0', 'winamax:m1', 0, 2.2, 150) },
+      {
+        op: 'upsert',
+        entity: s('winamax:o0', 'winamax:m1', 0, 2.2, { outcome: 'over', hotUsers: 150 }),
+      },
     ])
     const r2 = eventRows(next, mains, () => true, cache)
     expect(r2[0]).toBe(r1[0])
@@ -109,35 +174,39 @@ describe('rows', () => {
   it('lists hot outcomes with their hotUsers', () => {
     const rows = hotRows(state, () => true, new Map() as RowCache<HotRow>)
     expect(rows.map((r) => [r.id, r.hotUsers, r.market])).toEqual([
-      ['winamax:o0', 150, 'Match result'],
-      ['winamax:t0', 20, 'Total goals'],
+      ['winamax:o0', 150, 'Nombre de buts'],
+      ['winamax:r0', 20, 'Match result 1X2'],
     ])
   })
 
-  it('computes the overround of a market, null when part of it is unpriced', () => {
-    expect(
-      marketOverround(state.selection, ['winamax:o0', 'winamax:o1', 'winamax:o2']),
-    ).toBeCloseTo(1 / 2 + 1 / 3.5 + 1 / 4 - 1, 9)
-    const unpriced = applyOps(state, [
-      { op: 'upsert', entity: s('winamax:o1', 'winamax:m1', 1, null) },
+  it('treats events of a tennis sport as tennis from any book, score or not, and drops ended ones', () => {
+    const kwiff = stateFromEntities([
+      { kind: 'sport', id: 'kwiff:3', source: 'kwiff', key: 'tennis', name: 'Tennis' },
     ])
-    expect(
-      marketOverround(unpriced.selection, ['winamax:o0', 'winamax:o1', 'winamax:o2']),
-    ).toBeNull()
+    const e: Event = { ...event, id: 'kwiff:e9', source: 'kwiff', sportId: 'kwiff:3' }
+    expect(isTennisEvent(e, kwiff)).toBe(true)
+    expect(isTennisEvent({ ...e, status: 'ended' }, kwiff)).toBe(false)
+    expect(isTennisEvent(event, state)).toBe(false)
+  })
+})
+
+describe('event freshness', () => {
+  it('indexes the newest selection change per event', () => {
+    const state = stateFromEntities([
+      ...base,
+      s('winamax:o9', 'winamax:m1', 9, 3, { updatedAt: 5000 }),
+    ])
+    expect(newestSelectionUpdates(state.selection).get('winamax:e1')).toBe(5000)
   })
 
-  it('treats events with a tennis score as tennis, and drops ended ones', () => {
-    const e = {
-      ...(base[2] as Extract<Entity, { kind: 'event' }>),
-      score: {
-        sets: [[6, 4]] as [number, number][],
-        points: ['15', '0'] as [string, string],
-        server: 0 as const,
-      },
-    }
-    expect(isTennisEvent(e, state)).toBe(true)
-    expect(isTennisEvent({ ...e, status: 'ended' }, state)).toBe(false)
-    expect(isTennisEvent(base[2] as Extract<Entity, { kind: 'event' }>, state)).toBe(false)
+  it("marks a live event after its book's cadence with no change to it or its selections", () => {
+    // EVENT_STALE_AFTER_MS.winamax is 120 s.
+    expect(eventStaleFor(event, 1000 + 120_000, undefined)).toBeNull()
+    expect(eventStaleFor(event, 1000 + 180_000, undefined)).toBe(180_000)
+    expect(eventStaleFor(event, 1000 + 180_000, 100_000)).toBeNull()
+    expect(eventStaleFor({ ...event, status: 'prematch' }, 1e9, undefined)).toBeNull()
+    expect(staleLabel(180_000)).toBe('no update 3 min')
+    expect(staleLabel(121_000)).toBe('no update 2 min')
   })
 })
 

@@ -1,16 +1,19 @@
 import {
-  isTennisScore,
-  overround,
+  MARKET_OUTCOMES,
+  isEventStale,
+  outcomeLabel,
   type Competition,
   type EntityState,
   type Event,
   type FeedState,
   type Market,
+  type MarketType,
+  type Outcome,
   type PricePoint,
   type Selection,
   type Source,
+  type SportKey,
 } from '@oddsboard/model'
-import { sportKey } from './filters'
 import type { ConnectionState } from './store/relayClient'
 
 /**
@@ -19,28 +22,24 @@ import type { ConnectionState } from './store/relayClient'
  * tick re-renders only the cells it touches, and row order does not move with prices.
  */
 
-/** An event's main market and its selection ids by `order`. */
+/** An event's main market (`Market.main`) and all its selection ids. */
 export interface MainMarket {
   market: Market
-  /** Selection ids ordered by `order` (home/first first). */
+  /** Every selection id of the market, by `order` (the margin is computed over all of them). */
   selectionIds: string[]
+  /** The market's selections by `order` (as they were when the index was built; names, outcomes). */
+  selections: Selection[]
 }
 
 /**
- * Picks each event's main market: the one flagged `main`, else one whose name reads as a
- * match result (1X2, match winner, full time result), else the first by id.
- * Rebuild only when markets or the `structure` of selections change.
+ * Each event's main market: the one its book's normalizer flagged `main` (exactly one per
+ * event that has markets, `@oddsboard/model` Market.main). Nothing is guessed from names: an
+ * event with no main market has no entry. Rebuild only when markets or the `structure` of
+ * selections change (prices are read by the cells).
  */
 export function mainMarkets(entities: EntityState): Map<string, MainMarket> {
   const byEvent = new Map<string, Market>()
-  const resultLike =
-    /(match winner|full time result|match result|résultat|1x2|winner|money ?line|^1 ?x ?2$)/i
-  const score = (m: Market) => (m.main ? 3 : resultLike.test(m.name) ? 2 : 1)
-  for (const m of entities.market.values()) {
-    const cur = byEvent.get(m.eventId)
-    if (cur === undefined || score(m) > score(cur) || (score(m) === score(cur) && m.id < cur.id))
-      byEvent.set(m.eventId, m)
-  }
+  for (const m of entities.market.values()) if (m.main) byEvent.set(m.eventId, m)
   const sels = new Map<string, Selection[]>()
   for (const s of entities.selection.values()) {
     const main = byEvent.get(s.eventId)
@@ -52,9 +51,29 @@ export function mainMarkets(entities: EntityState): Map<string, MainMarket> {
   const out = new Map<string, MainMarket>()
   for (const [eventId, market] of byEvent) {
     const list = (sels.get(market.id) ?? []).sort((a, b) => a.order - b.order)
-    out.set(eventId, { market, selectionIds: list.map((s) => s.id) })
+    out.set(eventId, { market, selectionIds: list.map((s) => s.id), selections: list })
   }
   return out
+}
+
+/** The three price columns of event views: home / 1 / over, draw / X / no goal, away / 2 / under. */
+export type PriceSlot = 'home' | 'draw' | 'away'
+
+/** The price column each canonical outcome goes to (an over/under's two prices sit left and right). */
+export const OUTCOME_SLOT: Readonly<Record<Outcome, PriceSlot>> = {
+  home: 'home',
+  over: 'home',
+  draw: 'draw',
+  none: 'draw',
+  away: 'away',
+  under: 'away',
+}
+
+/** One price cell of an event row: the selection and what it stands for. */
+export interface PriceCell {
+  selectionId: string
+  /** The outcome's label from `outcomeLabel` ("1", "Over 2.5", "Player 1", "No goal", or the name). */
+  label: string
 }
 
 /** One event row of the Live matches, Tennis and Markets views. */
@@ -64,13 +83,22 @@ export interface EventRow {
   source: Source
   event: Event
   competition: string
+  /** The book's own sport name (e.g. "Soccer"). */
   sport: string
+  /** Canonical sport (`Sport.key`); `other` when the sport is unknown. */
+  sportKey: SportKey
   marketId: string | null
   marketName: string
-  /** Selection ids shown as the 1 / X / 2 columns (null = no such outcome, e.g. no draw). */
-  home: string | null
-  draw: string | null
-  away: string | null
+  /** The main market's canonical type; null when the event has no main market. */
+  marketType: MarketType | null
+  /** Over/under or handicap line of the main market. */
+  marketLine?: number
+  /** Every selection id of the main market (margin, last change). */
+  selectionIds: readonly string[]
+  /** The price columns, placed by `Selection.outcome` (null = no such outcome, e.g. no draw). */
+  home: PriceCell | null
+  draw: PriceCell | null
+  away: PriceCell | null
 }
 
 /** Row cache: keeps a row object while its inputs are the same objects, so memoized rows skip rendering. */
@@ -89,15 +117,49 @@ function cached<R>(cache: RowCache<R>, id: string, deps: unknown[], build: () =>
   return row
 }
 
-/** Splits a main market's selections into 1 / X / 2: three outcomes are home/draw/away; two are home/away. */
-export function outcomeColumns(ids: readonly string[]): Pick<EventRow, 'home' | 'draw' | 'away'> {
-  if (ids.length >= 3) return { home: ids[0]!, draw: ids[1]!, away: ids[2]! }
-  return { home: ids[0] ?? null, draw: null, away: ids[1] ?? null }
+/**
+ * Places a main market's selections in the three price columns by their canonical
+ * `outcome` (home/over left, draw/no goal middle, away/under right), each with its label.
+ * A market without outcomes (`other`) of two or three selections is laid out by `order`,
+ * labelled with the selections' names; a larger one (and an `outright`) gets no columns:
+ * a few of its runners under 1 / X / 2 would read as a match result.
+ */
+export function priceCells(
+  main: MainMarket | undefined,
+  sport: SportKey,
+): Pick<EventRow, 'home' | 'draw' | 'away'> {
+  const out: Pick<EventRow, 'home' | 'draw' | 'away'> = { home: null, draw: null, away: null }
+  if (main === undefined) return out
+  const { market, selections } = main
+  const cell = (s: Selection): PriceCell => ({
+    selectionId: s.id,
+    label: outcomeLabel(market, s.outcome, sport, s.name),
+  })
+  if (MARKET_OUTCOMES[market.type].length > 0) {
+    for (const s of selections) {
+      if (s.outcome === undefined) continue
+      const slot = OUTCOME_SLOT[s.outcome]
+      if (out[slot] === null) out[slot] = cell(s)
+    }
+    return out
+  }
+  if (market.type === 'outright' || selections.length > 3 || selections.length < 2) return out
+  out.home = cell(selections[0]!)
+  if (selections.length === 3) out.draw = cell(selections[1]!)
+  out.away = cell(selections[selections.length - 1]!)
+  return out
+}
+
+/** True when an event's main market is an outright: such an event is not a match row. */
+export function isOutright(main: MainMarket | undefined): boolean {
+  return main?.market.type === 'outright'
 }
 
 /**
- * The event rows passing `include`, in state order (the table sorts them). `cache` keeps
- * unchanged rows identical across calls; pass the same map every time for one view.
+ * The event rows passing `include`, in state order (the table sorts them). Events whose main
+ * market is an `outright` (e.g. Winamax "Coupe du Monde 2026") are left out: they are not
+ * matches. `cache` keeps unchanged rows identical across calls; pass the same map every
+ * time for one view.
  */
 export function eventRows(
   entities: EntityState,
@@ -109,33 +171,42 @@ export function eventRows(
   const seen = new Set<string>()
   for (const e of entities.event.values()) {
     if (!include(e)) continue
+    const main = mains.get(e.id)
+    if (isOutright(main)) continue
     const comp: Competition | undefined = entities.competition.get(e.competitionId)
     const sport = entities.sport.get(e.sportId)
-    const main = mains.get(e.id)
     seen.add(e.id)
     rows.push(
-      cached(cache, e.id, [e, comp, sport, main], () => ({
-        id: e.id,
-        source: e.source,
-        event: e,
-        competition: comp?.name ?? '',
-        sport: sport?.name ?? '',
-        marketId: main?.market.id ?? null,
-        marketName: main?.market.name ?? '',
-        ...outcomeColumns(main?.selectionIds ?? []),
-      })),
+      cached(cache, e.id, [e, comp, sport, main], () => {
+        const key = sport?.key ?? 'other'
+        return {
+          id: e.id,
+          source: e.source,
+          event: e,
+          competition: comp?.name ?? '',
+          sport: sport?.name ?? '',
+          sportKey: key,
+          marketId: main?.market.id ?? null,
+          marketName: main?.market.name ?? '',
+          marketType: main?.market.type ?? null,
+          ...(main?.market.line !== undefined ? { marketLine: main.market.line } : {}),
+          selectionIds: main?.selectionIds ?? [],
+          ...priceCells(main, key),
+        }
+      }),
     )
   }
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id)
   return rows
 }
 
-/** Tennis view: events with a tennis score (Bet365 scoreboards) or of a tennis sport, not ended. */
-export function isTennisEvent(e: Event, entities: EntityState): boolean {
+/**
+ * Tennis view: events whose sport is tennis (`Sport.key`), from every book, not ended.
+ * A tennis event without a tennis score (e.g. Kwiff) is still one.
+ */
+export function isTennisEvent(e: Event, entities: Pick<EntityState, 'sport'>): boolean {
   if (e.status === 'ended') return false
-  if (isTennisScore(e.score)) return true
-  const sport = entities.sport.get(e.sportId)
-  return e.source === 'bet365' && sport !== undefined && sportKey(sport.name) === 'tennis'
+  return entities.sport.get(e.sportId)?.key === 'tennis'
 }
 
 /** One row of Hot outcomes. */
@@ -178,24 +249,6 @@ export function hotRows(
   }
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id)
   return rows
-}
-
-/** Overround of a market from its selections' current decimal odds (null when partly unpriced). */
-export function marketOverround(
-  selections: ReadonlyMap<string, Selection>,
-  ids: readonly (string | null)[],
-): number | null {
-  const odds: (number | null)[] = []
-  for (const id of ids) {
-    if (id === null) continue
-    const s = selections.get(id)
-    odds.push(s === undefined || s.suspended ? null : s.odds)
-  }
-  try {
-    return overround(odds)
-  } catch {
-    return null
-  }
 }
 
 /** One entry of the movers panel. */
@@ -259,4 +312,39 @@ export function rowIsStale(feed: FeedState | undefined, connection: ConnectionSt
     connection === 'reconnecting' ||
     connection === 'closed'
   )
+}
+
+/**
+ * Epoch ms of the newest `updatedAt` among each event's selections (every market), by
+ * event id. One pass over the selections.
+ */
+export function newestSelectionUpdates(
+  selections: ReadonlyMap<string, Selection>,
+): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const s of selections.values()) {
+    const cur = out.get(s.eventId)
+    if (cur === undefined || s.updatedAt > cur) out.set(s.eventId, s.updatedAt)
+  }
+  return out
+}
+
+/**
+ * How long a live event has gone without any upstream change at `now` (epoch ms), in ms,
+ * when that is longer than its book's cadence (`isEventStale`, `EVENT_STALE_AFTER_MS`); null
+ * while it is fresh, or when it is not live. `lastSelectionAt` is the newest `updatedAt` of
+ * its selections.
+ */
+export function eventStaleFor(
+  event: Event,
+  now: number,
+  lastSelectionAt: number | undefined,
+): number | null {
+  if (!isEventStale(event, now, lastSelectionAt)) return null
+  return now - Math.max(event.updatedAt, lastSelectionAt ?? 0)
+}
+
+/** The badge text of a stale event: "no update 3 min" (whole minutes, at least 1). */
+export function staleLabel(ms: number): string {
+  return `no update ${Math.max(1, Math.floor(ms / 60_000))} min`
 }

@@ -1,9 +1,10 @@
 import { SOURCES, type Source } from '@oddsboard/model'
 import { useMemo, useState } from 'react'
-import { clearFilters, competitionOptions, fold, hasFilters, sportOptions } from '../filters'
+import { competitionOptions, fold, sportOptions } from '../filters'
+import { clearFilters, hasFilters } from '../state/url'
 import { useBoard } from '../store/store'
 import { BookTag } from './cells'
-import { setUrl, toggleProb, useUi } from './uiStore'
+import { setUrl, toggleProb, useUi } from '../state/uiStore'
 
 function toggle<T>(list: readonly T[], v: T): T[] {
   return list.includes(v) ? list.filter((x) => x !== v) : [...list, v]

@@ -7,7 +7,7 @@ import { formatOdds, formatPercent, priceAxisWidth } from '../format'
 import { lastChange } from '../store/board'
 import { useBoard } from '../store/store'
 import { Age } from './cells'
-import { useUi } from './uiStore'
+import { useUi } from '../state/uiStore'
 
 const EMPTY: readonly PricePoint[] = []
 

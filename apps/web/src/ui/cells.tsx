@@ -1,31 +1,29 @@
-import type { FeedState, Source } from '@oddsboard/model'
-import { impliedProbability } from '@oddsboard/model'
+import type { FeedState, Selection, Source } from '@oddsboard/model'
+import { impliedProbability, marketMargin } from '@oddsboard/model'
 import { memo, useCallback, useLayoutEffect, useRef } from 'react'
 import { formatAge, formatOdds, formatPercent } from '../format'
-import { marketOverround, rowIsStale } from '../rows'
+import { rowIsStale, type PriceCell } from '../rows'
+import { subscribeTicker } from '../state/ticker'
+import { togglePin, uiStore, useUi } from '../state/uiStore'
 import { lastChange } from '../store/board'
 import { useBoard } from '../store/store'
-import { togglePin, uiStore, useUi } from './uiStore'
 
-/* ---------- ages: one timer updates every mounted label's text, React is not involved ---------- */
+/* ---------- ages: one ticker listener repaints every mounted label's text, React is not involved ---------- */
 
 const ageSpans = new Map<HTMLElement, number | null>()
-let ageTimer: ReturnType<typeof setInterval> | null = null
+let stopAges: (() => void) | null = null
 
 function paintAge(el: HTMLElement, ts: number | null, now: number): void {
   const text = formatAge(ts, now)
   if (el.textContent !== text) el.textContent = text
 }
 
-function ensureAgeTimer(): void {
-  if (ageTimer !== null) return
-  ageTimer = setInterval(() => {
-    const now = Date.now()
-    for (const [el, ts] of ageSpans) paintAge(el, ts, now)
-  }, 1000)
+function paintAges(): void {
+  const now = Date.now()
+  for (const [el, ts] of ageSpans) paintAge(el, ts, now)
 }
 
-/** "12s ago" for `ts` (epoch ms), kept current by one shared 1 s timer. */
+/** "12s ago" for `ts` (epoch ms), kept current by the shared ticker (state/ticker.ts). */
 export const Age = memo(function Age({ ts, testId }: { ts: number | null; testId?: string }) {
   const ref = useRef<HTMLSpanElement>(null)
   useLayoutEffect(() => {
@@ -33,9 +31,13 @@ export const Age = memo(function Age({ ts, testId }: { ts: number | null; testId
     if (el === null) return
     ageSpans.set(el, ts)
     paintAge(el, ts, Date.now())
-    ensureAgeTimer()
+    stopAges ??= subscribeTicker(paintAges)
     return () => {
       ageSpans.delete(el)
+      if (ageSpans.size === 0 && stopAges !== null) {
+        stopAges()
+        stopAges = null
+      }
     }
   }, [ts])
   return <span ref={ref} className="age" data-testid={testId} />
@@ -140,20 +142,59 @@ export const LastChange = memo(function LastChange({ ids }: { ids: readonly (str
   return <Age ts={ts} />
 })
 
-/** A market's overround (margin) from its selections' current prices. */
-export const OverroundCell = memo(function OverroundCell({
+/**
+ * A market's margin (overround) over **all** its selections (`marketMargin`): "–" for an
+ * outright or other market, or while part of it is suspended or unpriced.
+ */
+export const MarginCell = memo(function MarginCell({
+  marketId,
   ids,
 }: {
-  ids: readonly (string | null)[]
+  marketId: string | null
+  ids: readonly string[]
 }) {
-  const value = useBoard((s) => marketOverround(s.board.entities.selection, ids))
+  const value = useBoard((s) => {
+    const market = marketId === null ? undefined : s.board.entities.market.get(marketId)
+    if (market === undefined) return null
+    const sels: Selection[] = []
+    for (const id of ids) {
+      const sel = s.board.entities.selection.get(id)
+      if (sel !== undefined) sels.push(sel)
+    }
+    return marketMargin(market, sels)
+  })
   return (
     <span
       className="overround"
       data-testid="overround"
-      title="Overround: Σ 1/odds − 1 (bookmaker margin)"
+      data-value={value === null ? undefined : value.toFixed(6)}
+      title="Margin (overround) of the whole market: Σ 1/odds − 1 over all its outcomes"
     >
       {formatPercent(value)}
+    </span>
+  )
+})
+
+/**
+ * One price of an event row with what it stands for: the outcome label chip ("Over 2.5",
+ * "Player 1", "No goal") before the price when the column header does not say it.
+ */
+export const PriceCellView = memo(function PriceCellView({
+  cell,
+  showLabel,
+}: {
+  cell: PriceCell | null
+  showLabel: boolean
+}) {
+  if (cell === null) return <OddsCell id={null} />
+  return (
+    <span className="price-cell">
+      {showLabel ? (
+        <span className="outcome-label ellipsis" data-testid="outcome-label" title={cell.label}>
+          {cell.label}
+        </span>
+      ) : null}
+      <OddsCell id={cell.selectionId} />
     </span>
   )
 })

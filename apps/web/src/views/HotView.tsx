@@ -1,9 +1,8 @@
 import { useMemo, useRef } from 'react'
-import { DEFAULT_URL_STATE, eventFilter } from '../filters'
 import { hotRows, type HotRow, type RowCache } from '../rows'
+import { useEventFilter } from '../state/useEventFilter'
 import { useBoard } from '../store/store'
-import { DataTable, type Column } from '../ui/DataTable'
-import { useUi } from '../ui/uiStore'
+import { DataTable, type Column } from '../table/DataTable'
 import {
   ImpliedCell,
   priceOf,
@@ -65,18 +64,14 @@ const columns: Column<HotRow>[] = [
 export function HotView() {
   const entities = useBoard((s) => s.board.entities)
   const selection = entities.selection
-  const sports = useUi((s) => s.url.sports)
-  const comps = useUi((s) => s.url.comps)
-  const books = useUi((s) => s.url.books)
-  const q = useUi((s) => s.url.q)
-  const liveOnly = useUi((s) => s.url.liveOnly)
+  const match = useEventFilter()
   const cache = useRef<RowCache<HotRow>>(new Map()).current
-  const rows = useMemo(() => {
-    const match = eventFilter({ ...DEFAULT_URL_STATE, sports, comps, books, q, liveOnly }, entities)
-    return hotRows(entities, match, cache)
+  const rows = useMemo(
+    () => hotRows(entities, match, cache),
     // Rows change with hotUsers (selections) and names; prices are read by the cells.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selection, entities.event, entities.market, sports, comps, books, q, liveOnly, cache])
+    [selection, entities.event, entities.market, match, cache],
+  )
   return (
     <section className="view" data-testid="view-hot">
       <DataTable

@@ -1,6 +1,6 @@
-import { DataTable, type Column } from '../ui/DataTable'
 import type { EventRow } from '../rows'
-import { eventCols, eventIdOf, renderEventDetail, useEventRows } from './common'
+import { DataTable, type Column } from '../table/DataTable'
+import { eventCols, eventIdOf, eventOfRow, renderEventDetail, useEventRows } from './common'
 
 const columns: Column<EventRow>[] = [
   eventCols.pin,
@@ -11,7 +11,7 @@ const columns: Column<EventRow>[] = [
   {
     id: 'score',
     header: 'Score',
-    width: '76px',
+    width: '64px',
     align: 'right',
     descFirst: true,
     sortValue: (r) => {
@@ -21,6 +21,7 @@ const columns: Column<EventRow>[] = [
     },
     cell: (r) => <ScoreText row={r} />,
   },
+  eventCols.market,
   eventCols.home,
   eventCols.draw,
   eventCols.away,
@@ -46,7 +47,11 @@ function ScoreText({ row }: { row: EventRow }) {
 
 const all = () => true
 
-/** Live matches: every event (any book), live first, with its main market's 1 / X / 2 prices. */
+/**
+ * Live matches: every match (any book; outrights are not matches), live first, with its main
+ * market: its type, and its prices placed by outcome (1 / X / 2 bare for a match result,
+ * labelled "Over 2.5", "Player 1", "No goal"… otherwise), the margin over the whole market.
+ */
 export function LiveView() {
   const rows = useEventRows(all)
   return (
@@ -57,6 +62,7 @@ export function LiveView() {
         columns={columns}
         defaultSort={{ id: 'status', desc: false }}
         eventOf={eventIdOf}
+        eventOfRow={eventOfRow}
         detail={renderEventDetail}
         empty="No matches yet (waiting for the feeds), or nothing matches the filters."
       />

@@ -1,9 +1,19 @@
+import type { Event, MarketType } from '@oddsboard/model'
 import { memo } from 'react'
-import type { Event } from '@oddsboard/model'
 import type { EventRow } from '../rows'
 import { useBoard } from '../store/store'
-import { DataTable, type Column } from '../ui/DataTable'
-import { eventCols, eventIdOf, renderEventDetail, useEventRows } from './common'
+import { DataTable, type Column } from '../table/DataTable'
+import {
+  eventCols,
+  eventIdOf,
+  eventOfRow,
+  outcomeCol,
+  renderEventDetail,
+  useEventRows,
+} from './common'
+
+/** Types whose outcomes the Home / Draw / Away headers name without a label. */
+const HOME_DRAW_AWAY: ReadonlySet<MarketType> = new Set(['1x2', 'winner'])
 
 const include = (e: Event) => e.source === 'kwiff' && e.status !== 'ended'
 
@@ -33,9 +43,10 @@ const columns: Column<EventRow>[] = [
   eventCols.pin,
   { ...eventCols.status, header: 'Start', width: '110px' },
   eventCols.match,
-  { ...eventCols.home, header: 'Home', title: 'Home / first player' },
-  { ...eventCols.draw, header: 'Draw' },
-  { ...eventCols.away, header: 'Away', title: 'Away / second player' },
+  eventCols.market,
+  outcomeCol('home', 'Home', 'Home / first player (or Over)', HOME_DRAW_AWAY),
+  outcomeCol('draw', 'Draw', 'Draw (or No goal)', HOME_DRAW_AWAY),
+  outcomeCol('away', 'Away', 'Away / second player (or Under)', HOME_DRAW_AWAY),
   eventCols.margin,
   { id: 'betting', header: 'Betting', width: '96px', cell: (r) => <BettingStatus row={r} /> },
   eventCols.updated,
@@ -54,6 +65,7 @@ export function MarketsView() {
         columns={columns}
         defaultSort={{ id: 'status', desc: false }}
         eventOf={eventIdOf}
+        eventOfRow={eventOfRow}
         groupOf={groupOf}
         detail={renderEventDetail}
         empty="No Kwiff markets match the filters."

@@ -1,11 +1,13 @@
+import type { Event } from '@oddsboard/model'
 import { useEffect, useRef, useState } from 'react'
-import { DEFAULT_URL_STATE, MOVER_WINDOWS, eventFilter } from '../filters'
 import { formatChange, formatOdds } from '../format'
 import { biggestMovers } from '../rows'
+import { setUrl, useUi } from '../state/uiStore'
+import { MOVER_WINDOWS } from '../state/url'
+import { useEventFilter } from '../state/useEventFilter'
 import { boardStore, useBoard } from '../store/store'
-import { DataTable, type Column } from '../ui/DataTable'
+import { DataTable, type Column } from '../table/DataTable'
 import { Sparkline } from '../ui/Sparkline'
-import { setUrl, uiStore, useUi } from '../ui/uiStore'
 import {
   renderSelectionDetail,
   selectionCols,
@@ -63,11 +65,9 @@ const columns: Column<MoverRow>[] = [
 ]
 
 /** Ranks selections by relative price change over the window; refreshed every 2 s (not per tick). */
-function computeMovers(windowMin: number): MoverRow[] {
+function computeMovers(windowMin: number, match: (e: Event) => boolean): MoverRow[] {
   const { board } = boardStore.getState()
-  const { url } = uiStore.getState()
   const entities = board.entities
-  const match = eventFilter({ ...DEFAULT_URL_STATE, ...url, view: 'movers' }, entities)
   const movers = biggestMovers(board.history, Date.now(), windowMin * 60_000, 50, (id) => {
     const s = entities.selection.get(id)
     const e = s && entities.event.get(s.eventId)
@@ -92,22 +92,20 @@ function computeMovers(windowMin: number): MoverRow[] {
 /** Biggest movers over 1 / 5 / 15 minutes. */
 export function MoversView() {
   const windowMin = useUi((s) => s.url.window)
-  const filterKey = useUi((s) =>
-    JSON.stringify([s.url.sports, s.url.comps, s.url.books, s.url.q, s.url.liveOnly]),
-  )
+  const match = useEventFilter()
   const snapshots = useBoard((s) => s.board.snapshots)
-  const [rows, setRows] = useState<MoverRow[]>(() => computeMovers(windowMin))
+  const [rows, setRows] = useState<MoverRow[]>(() => computeMovers(windowMin, match))
   // The ranking is not refreshed while the pointer is on the list: rows never jump under it.
   const [paused, setPaused] = useState(false)
   const pausedRef = useRef(false)
   pausedRef.current = paused
   useEffect(() => {
-    setRows(computeMovers(windowMin))
+    setRows(computeMovers(windowMin, match))
     const t = setInterval(() => {
-      if (!pausedRef.current) setRows(computeMovers(windowMin))
+      if (!pausedRef.current) setRows(computeMovers(windowMin, match))
     }, 2000)
     return () => clearInterval(t)
-  }, [windowMin, filterKey, snapshots])
+  }, [windowMin, match, snapshots])
   return (
     <section
       className="view"

@@ -1,8 +1,23 @@
-import { isTennisScore, type EntityState, type Event, type TennisScore } from '@oddsboard/model'
+import {
+  isTennisScore,
+  type EntityState,
+  type Event,
+  type MarketType,
+  type TennisScore,
+} from '@oddsboard/model'
 import { useMemo } from 'react'
 import { isTennisEvent, type EventRow } from '../rows'
-import { DataTable, type Column } from '../ui/DataTable'
-import { eventCols, eventIdOf, priceOf, renderEventDetail, useEventRows } from './common'
+import { DataTable, type Column } from '../table/DataTable'
+import {
+  eventCols,
+  eventIdOf,
+  eventOfRow,
+  outcomeCol,
+  renderEventDetail,
+  useEventRows,
+} from './common'
+
+const MATCH_WINNER: ReadonlySet<MarketType> = new Set(['winner'])
 
 const include = (e: Event, entities: EntityState) => isTennisEvent(e, entities)
 
@@ -60,7 +75,11 @@ function PointsCell({ row }: { row: EventRow }) {
   )
 }
 
-/** The view's columns with `sets` set columns (S1…Sn); prices are match-winner (money line) odds. */
+/**
+ * The view's columns with `sets` set columns (S1…Sn). Prices are the main market's, placed by
+ * outcome: a match-winner market shows bare prices under Player 1 / Player 2; any other
+ * type (e.g. a set handicap) carries its label in the cell.
+ */
 function columnsFor(sets: number): Column<EventRow>[] {
   const setCols: Column<EventRow>[] = Array.from({ length: sets }, (_, n) => ({
     id: `s${n + 1}`,
@@ -72,6 +91,7 @@ function columnsFor(sets: number): Column<EventRow>[] {
   }))
   return [
     eventCols.pin,
+    eventCols.book,
     {
       id: 'players',
       header: 'Players',
@@ -79,7 +99,7 @@ function columnsFor(sets: number): Column<EventRow>[] {
       sortValue: (r) => r.event.participants[0],
       cell: (r) => <Players row={r} />,
     },
-    { ...eventCols.status, width: '96px' },
+    { ...eventCols.status, width: '104px' },
     ...setCols,
     {
       id: 'points',
@@ -89,13 +109,8 @@ function columnsFor(sets: number): Column<EventRow>[] {
       title: 'Points in the current game',
       cell: (r) => <PointsCell row={r} />,
     },
-    {
-      ...eventCols.home,
-      header: 'Player 1',
-      title: 'Match winner: first player',
-      sortValue: (r) => priceOf(r.home),
-    },
-    { ...eventCols.away, header: 'Player 2', title: 'Match winner: second player' },
+    outcomeCol('home', 'Player 1', 'Match winner: first player', MATCH_WINNER),
+    outcomeCol('away', 'Player 2', 'Match winner: second player', MATCH_WINNER),
     eventCols.margin,
     eventCols.updated,
   ]
@@ -103,7 +118,11 @@ function columnsFor(sets: number): Column<EventRow>[] {
 
 const groupOf = (r: EventRow) => r.competition || 'Other'
 
-/** Tennis scoreboards (Bet365): one row per match, grouped by tournament; ended matches leave. */
+/**
+ * Tennis from every book (`Sport.key` = tennis): one row per match, grouped by tournament;
+ * scoreboards where the book sends a score (Bet365), names and prices otherwise; ended
+ * matches leave.
+ */
 export function TennisView() {
   const rows = useEventRows(include)
   const sets = useMemo(() => {
@@ -120,6 +139,7 @@ export function TennisView() {
         columns={columns}
         defaultSort={null}
         eventOf={eventIdOf}
+        eventOfRow={eventOfRow}
         groupOf={groupOf}
         detail={renderEventDetail}
         rowHeight={48}

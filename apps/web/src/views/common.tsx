@@ -1,15 +1,33 @@
-import type { EntityState, Event, Source } from '@oddsboard/model'
-import { impliedProbability } from '@oddsboard/model'
+import {
+  clockSeconds,
+  formatClock,
+  impliedProbability,
+  marketMargin,
+  type EntityState,
+  type Event,
+  type MarketType,
+  type MatchClock,
+  type Selection,
+  type Source,
+} from '@oddsboard/model'
 import { memo, useMemo, useRef } from 'react'
-import { DEFAULT_URL_STATE, eventFilter } from '../filters'
 import { formatPercent, formatStart } from '../format'
-import { eventRows, mainMarkets, marketOverround, type EventRow, type RowCache } from '../rows'
+import { eventRows, mainMarkets, type EventRow, type PriceSlot, type RowCache } from '../rows'
+import { useNow } from '../state/ticker'
+import { useEventFilter } from '../state/useEventFilter'
 import { lastChange } from '../store/board'
 import { boardStore, useBoard } from '../store/store'
-import { Age, BookTag, LastChange, OddsCell, OverroundCell, PinButton } from '../ui/cells'
-import type { Column } from '../ui/DataTable'
+import type { Column } from '../table/DataTable'
+import {
+  Age,
+  BookTag,
+  LastChange,
+  MarginCell,
+  OddsCell,
+  PinButton,
+  PriceCellView,
+} from '../ui/cells'
 import { SelectionSummary } from '../ui/Sparkline'
-import { useUi } from '../ui/uiStore'
 
 /**
  * Filtered event rows for a view; `include` adds the view's own condition (e.g. tennis
@@ -28,11 +46,7 @@ export function useEventRows(include: (e: Event, entities: EntityState) => boole
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [market, structure],
   )
-  const sports = useUi((s) => s.url.sports)
-  const comps = useUi((s) => s.url.comps)
-  const books = useUi((s) => s.url.books)
-  const q = useUi((s) => s.url.q)
-  const liveOnly = useUi((s) => s.url.liveOnly)
+  const match = useEventFilter()
   const cache = useRef<RowCache<EventRow>>(new Map()).current
   return useMemo(() => {
     const entities: EntityState = {
@@ -42,20 +56,50 @@ export function useEventRows(include: (e: Event, entities: EntityState) => boole
       market,
       selection: boardStore.getState().board.entities.selection,
     }
-    const match = eventFilter({ ...DEFAULT_URL_STATE, sports, comps, books, q, liveOnly }, entities)
     return eventRows(entities, mains, (e) => match(e) && include(e, entities), cache)
-  }, [sport, competition, event, market, mains, sports, comps, books, q, liveOnly, include, cache])
+  }, [sport, competition, event, market, mains, match, include, cache])
 }
 
-/** Match status as a cell: LIVE + clock, start time, suspended or ended. */
-export const StatusCell = memo(function StatusCell({ event }: { event: Event }) {
-  if (event.status === 'live')
+/** A running match clock, ticking on the shared ticker: `mm:ss` from `clockSeconds`. */
+const ClockText = memo(function ClockText({ clock }: { clock: MatchClock }) {
+  const text = useNow((now) => formatClock(clockSeconds(clock, now)))
+  return (
+    <span
+      className="clock num"
+      data-testid="clock"
+      data-running={clock.running ? '1' : '0'}
+      title={clock.running ? 'Match clock (running)' : 'Match clock (stopped)'}
+    >
+      {text}
+    </span>
+  )
+})
+
+/**
+ * Match status as a cell: LIVE with the ticking clock and the period where known (tennis:
+ * its period only, the score says the rest), start time, suspended or ended.
+ */
+export const StatusCell = memo(function StatusCell({
+  event,
+  tennis,
+}: {
+  event: Event
+  tennis: boolean
+}) {
+  if (event.status === 'live') {
+    const period = event.clock?.period ?? event.period
     return (
       <span className="status status-live">
         <span className="live-dot">LIVE</span>
-        {event.clock ? <span className="clock num">{event.clock}</span> : null}
+        {event.clock && !tennis ? <ClockText clock={event.clock} /> : null}
+        {period ? (
+          <span className="period ellipsis muted" data-testid="period" title={period}>
+            {period}
+          </span>
+        ) : null}
       </span>
     )
+  }
   if (event.status === 'suspended') return <span className="status status-susp">SUSP</span>
   if (event.status === 'ended') return <span className="status status-ended">ended</span>
   return <span className="status status-pre num">{formatStart(event.startTime, Date.now())}</span>
@@ -118,23 +162,75 @@ function bookCol<R extends { source: Source }>(): Column<R> {
   }
 }
 
-/** One outcome of the main market (1 / X / 2) as a price column. */
-function outcomeCol(
-  slot: 'home' | 'draw' | 'away',
+/** Short name of a market type for the Market column, e.g. "Over/Under 2.5". */
+export function marketTypeText(type: MarketType | null, line: number | undefined): string {
+  const signed = line === undefined ? '' : ` ${line > 0 ? '+' : ''}${line}`
+  switch (type) {
+    case '1x2':
+      return '1X2'
+    case 'winner':
+      return 'Winner'
+    case 'next-goal':
+      return 'Next goal'
+    case 'over-under':
+      return line === undefined ? 'Over/Under' : `Over/Under ${line}`
+    case 'handicap':
+      return `Handicap${signed}`
+    case 'outright':
+      return 'Outright'
+    case 'other':
+      return 'Other'
+    default:
+      return '–'
+  }
+}
+
+/** Sort value of a price column: the current decimal odds of the selection in that slot. */
+function slotPrice(r: EventRow, slot: PriceSlot): number | undefined {
+  return priceOf(r[slot]?.selectionId ?? null)
+}
+
+/**
+ * One price column of event views, holding the selection whose `outcome` belongs to `slot`
+ * (home/over, draw/no goal, away/under). Rows whose main market type is in `plain` show the
+ * bare price (the header names it); every other row shows the outcome's label beside its
+ * price, so an over/under price never reads as a "1".
+ */
+export function outcomeCol(
+  slot: PriceSlot,
   header: string,
   title: string,
+  plain: ReadonlySet<MarketType>,
 ): Column<EventRow> {
   return {
     id: slot,
     header,
-    width: '100px',
+    width: '120px',
     align: 'right',
     price: true,
     title,
-    sortValue: (r) => priceOf(r[slot]),
-    cell: (r) => <OddsCell id={r[slot]} />,
+    sortValue: (r) => slotPrice(r, slot),
+    cell: (r) => (
+      <PriceCellView cell={r[slot]} showLabel={r.marketType === null || !plain.has(r.marketType)} />
+    ),
   }
 }
+
+/** Margin of the whole main market at this moment, for sorting. */
+function marginNow(r: EventRow): number | undefined {
+  if (r.marketId === null) return undefined
+  const { market, selection } = boardStore.getState().board.entities
+  const m = market.get(r.marketId)
+  if (m === undefined) return undefined
+  const sels: Selection[] = []
+  for (const id of r.selectionIds) {
+    const sel = selection.get(id)
+    if (sel !== undefined) sels.push(sel)
+  }
+  return marketMargin(m, sels) ?? undefined
+}
+
+const MATCH_RESULT: ReadonlySet<MarketType> = new Set(['1x2'])
 
 /** Columns shared by event views. */
 export const eventCols = {
@@ -159,7 +255,7 @@ export const eventCols = {
     cell: (r) => (
       <span className="match ellipsis" title={r.event.name} data-testid="match-name">
         {r.event.participants[1] === '' ? (
-          // An outright (e.g. Winamax "Coupe du Monde 2026") has no opponent: just its name.
+          // An event with no opponent: just its name.
           <span className="team">{r.event.participants[0]}</span>
         ) : (
           <>
@@ -174,24 +270,54 @@ export const eventCols = {
   status: {
     id: 'status',
     header: 'Status',
-    width: '104px',
+    width: '132px',
     sortValue: (r) => statusSortValue(r.event),
-    cell: (r) => <StatusCell event={r.event} />,
+    cell: (r) => <StatusCell event={r.event} tennis={r.sportKey === 'tennis'} />,
   },
-  home: outcomeCol('home', '1', 'Home / first outcome (decimal or fractional odds)'),
-  draw: outcomeCol('draw', 'X', 'Draw'),
-  away: outcomeCol('away', '2', 'Away / second outcome'),
+  market: {
+    id: 'market',
+    header: 'Market',
+    width: '104px',
+    title: "Type of the main market the prices belong to (the book's own name on hover)",
+    sortValue: (r) => marketTypeText(r.marketType, r.marketLine),
+    cell: (r) => (
+      <span
+        className={`market-type ellipsis${r.marketType === '1x2' ? ' muted' : ''}`}
+        data-testid="market-type"
+        data-type={r.marketType ?? undefined}
+        title={r.marketName}
+      >
+        {marketTypeText(r.marketType, r.marketLine)}
+      </span>
+    ),
+  },
+  home: outcomeCol(
+    'home',
+    'Home · 1',
+    'Home (1), or Over for an over/under market; other outcomes are labelled in the cell',
+    MATCH_RESULT,
+  ),
+  draw: outcomeCol(
+    'draw',
+    'Draw · X',
+    'Draw (X), or No goal for a next-goal market; other outcomes are labelled in the cell',
+    MATCH_RESULT,
+  ),
+  away: outcomeCol(
+    'away',
+    'Away · 2',
+    'Away (2), or Under for an over/under market; other outcomes are labelled in the cell',
+    MATCH_RESULT,
+  ),
   margin: {
     id: 'margin',
     header: 'Margin',
     width: '72px',
     align: 'right',
-    title: 'Overround of the main market: Σ 1/odds − 1',
+    title: 'Margin (overround) of the whole main market: Σ 1/odds − 1 over all its outcomes',
     price: true,
-    sortValue: (r) =>
-      marketOverround(boardStore.getState().board.entities.selection, [r.home, r.draw, r.away]) ??
-      undefined,
-    cell: (r) => <OverroundCell ids={[r.home, r.draw, r.away]} />,
+    sortValue: marginNow,
+    cell: (r) => <MarginCell marketId={r.marketId} ids={r.selectionIds} />,
   },
   updated: {
     id: 'updated',
@@ -201,20 +327,23 @@ export const eventCols = {
     title: 'Age of the latest price change in the row',
     price: true,
     descFirst: true,
-    sortValue: (r) => lastMoveTs([r.home, r.draw, r.away]),
-    cell: (r) => <LastChange ids={[r.home, r.draw, r.away]} />,
+    sortValue: (r) => lastMoveTs(r.selectionIds),
+    cell: (r) => <LastChange ids={r.selectionIds} />,
   },
 } satisfies Record<string, Column<EventRow>>
 
 /** The expanded row of an event: each outcome with implied probability, last change and price chart. */
 export function EventDetail({ row }: { row: EventRow }) {
-  const ids = [row.home, row.draw, row.away].filter((x): x is string => x !== null)
+  const ids = [row.home, row.draw, row.away].filter((c) => c !== null).map((c) => c.selectionId)
   return (
     <div className="detail" data-testid="event-detail">
       <div className="detail-title">
-        <span className="ellipsis">{row.marketName || 'Main market'}</span>
+        <span className="ellipsis">
+          {row.marketName || 'Main market'}
+          <span className="muted"> · {marketTypeText(row.marketType, row.marketLine)}</span>
+        </span>
         <span className="muted">
-          margin <OverroundCell ids={ids} />
+          margin <MarginCell marketId={row.marketId} ids={row.selectionIds} />
         </span>
       </div>
       <div className="detail-sels">
@@ -232,6 +361,9 @@ export const renderEventDetail = (r: EventRow) => <EventDetail row={r} />
 
 /** Event id of an event row (stable identity). */
 export const eventIdOf = (r: EventRow) => r.id
+
+/** The event of an event row, for per-row freshness (stable identity). */
+export const eventOfRow = (r: EventRow) => r.event
 
 /** What every row about one selection carries (Hot outcomes, Movers). */
 export interface SelectionRowBase {

@@ -1,6 +1,6 @@
 import { useStore } from 'zustand'
 import { createStore } from 'zustand/vanilla'
-import { formatUrlState, parseUrlState, type UrlState } from '../filters'
+import { formatUrlState, parseUrlState, type UrlState } from './url'
 
 /** Theme preference: follow the system, or forced. */
 export type ThemePref = 'system' | 'light' | 'dark'

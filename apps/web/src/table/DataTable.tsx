@@ -1,19 +1,12 @@
-import type { Source } from '@oddsboard/model'
-import {
-  createSortedRowModel,
-  rowSortingFeature,
-  sortFn_alphanumeric,
-  tableFeatures,
-  useTable,
-  type ColumnDef,
-  type SortingState,
-} from '@tanstack/react-table'
+import type { Event, Source } from '@oddsboard/model'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useMemo, useRef, type CSSProperties, type ReactNode } from 'react'
-import type { SortSpec } from '../filters'
 import { rowIsStale } from '../rows'
+import { useEventStale } from '../state/freshness'
+import { setUrl, togglePin, uiStore, useUi } from '../state/uiStore'
+import type { SortSpec } from '../state/url'
 import { useBoard } from '../store/store'
-import { setUrl, togglePin, uiStore, useUi } from './uiStore'
+import { tableItems, type Item } from './rowModel'
 
 /** One column of a live table. */
 export interface Column<R> {
@@ -51,20 +44,11 @@ interface Props<R extends BaseRow> {
   groupOf?: (r: R) => string
   /** Content of the expanded row (Enter or double-click). */
   detail?: (r: R) => ReactNode
+  /** The event a row shows, for per-row freshness (a live event with no recent upstream change is marked). */
+  eventOfRow?: (r: R) => Event
   rowHeight?: number
   empty?: ReactNode
 }
-
-type Item<R> =
-  | { type: 'row'; key: string; row: R; pinned: boolean }
-  | { type: 'group'; key: string; label: string; count: number }
-  | { type: 'detail'; key: string; row: R }
-
-const features = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { alphanumeric: sortFn_alphanumeric },
-})
 
 const GROUP_HEIGHT = 30
 const DETAIL_HEIGHT = 168
@@ -101,63 +85,28 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
   // Re-sort on price changes only when sorting by a price column (rows stay put otherwise).
   const priceTick = useBoard((s) => (sortCol?.price ? s.board.entities.selection : null))
 
-  const tanColumns = useMemo<ColumnDef<typeof features, R>[]>(
-    () =>
-      columns.map((c) => ({
-        id: c.id,
-        accessorFn: (r: R) => c.sortValue?.(r),
-        enableSorting: c.sortValue !== undefined,
-        sortUndefined: 'last' as const,
-        sortFn: 'alphanumeric',
-      })) as ColumnDef<typeof features, R>[],
-    [columns],
-  )
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const data = useMemo(() => rows.slice(), [rows, priceTick])
-  const sorting = useMemo<SortingState>(
-    () => (sort === null ? [] : [{ id: sort.id, desc: sort.desc }]),
-    [sort],
+  const sortId = sort?.id
+  const sortDesc = sort?.desc
+  const stableSort = useMemo<SortSpec | null>(
+    () => (sortId === undefined ? null : { id: sortId, desc: !!sortDesc }),
+    [sortId, sortDesc],
   )
-  const table = useTable({
-    features,
-    columns: tanColumns,
-    data,
-    state: { sorting },
-    onSortingChange: () => {},
-    getRowId: (r: R) => r.id,
-  })
-  const sorted = table.getRowModel().rows
-
-  const items = useMemo<Item<R>[]>(() => {
-    const out: Item<R>[] = []
-    const rest: R[] = []
-    const push = (row: R, pinned: boolean) => {
-      out.push({ type: 'row', key: row.id, row, pinned })
-      if (detail && row.id === expandedId) out.push({ type: 'detail', key: `d:${row.id}`, row })
-    }
-    for (const r of sorted) {
-      const row = r.original
-      if (pins.has(eventOf(row))) push(row, true)
-      else rest.push(row)
-    }
-    if (groupOf === undefined) {
-      for (const row of rest) push(row, false)
-      return out
-    }
-    const groups = new Map<string, R[]>()
-    for (const row of rest) {
-      const g = groupOf(row)
-      let list = groups.get(g)
-      if (list === undefined) groups.set(g, (list = []))
-      list.push(row)
-    }
-    for (const g of [...groups.keys()].sort((x, y) => x.localeCompare(y))) {
-      const list = groups.get(g)!
-      out.push({ type: 'group', key: `g:${g}`, label: g, count: list.length })
-      for (const row of list) push(row, false)
-    }
-    return out
-  }, [sorted, pins, eventOf, groupOf, detail, expandedId])
+  const items = useMemo<Item<R>[]>(
+    () =>
+      tableItems({
+        rows: data,
+        columns,
+        sort: stableSort,
+        isPinned: (r) => pins.has(eventOf(r)),
+        ...(groupOf ? { groupOf } : {}),
+        expandedId,
+        hasDetail: detail !== undefined,
+      }),
+    // `priceTick` (through `data`) re-sorts on price changes when sorting by a price column.
+    [data, columns, stableSort, pins, eventOf, groupOf, detail, expandedId],
+  )
 
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
@@ -285,6 +234,7 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
         pinned={it.pinned}
         expanded={expandedId === it.key}
         odd={index % 2 === 1}
+        event={props.eventOfRow?.(it.row)}
       />
     )
   }
@@ -339,6 +289,8 @@ interface RowProps<R extends BaseRow> {
   pinned: boolean
   expanded: boolean
   odd: boolean
+  /** The row's event, when the row shows one (per-row freshness). */
+  event: Event | undefined
 }
 
 function TableRowImpl<R extends BaseRow>({
@@ -352,8 +304,10 @@ function TableRowImpl<R extends BaseRow>({
   pinned,
   expanded,
   odd,
+  event,
 }: RowProps<R>) {
   const stale = useBoard((s) => rowIsStale(s.board.feeds[row.source]?.state, s.connection))
+  const eventStale = useEventStale(event)
   const style = useMemo<CSSProperties>(
     () =>
       top === undefined
@@ -375,7 +329,7 @@ function TableRowImpl<R extends BaseRow>({
     (focused ? ' focused' : '') +
     (pinned ? ' pinned-row' : '') +
     (expanded ? ' expanded' : '') +
-    (stale ? ' stale' : '')
+    (stale || eventStale !== null ? ' stale' : '')
   return (
     <div
       className={cls}
@@ -384,6 +338,7 @@ function TableRowImpl<R extends BaseRow>({
       data-testid="row"
       data-row-id={row.id}
       data-stale={stale ? '1' : undefined}
+      data-event-stale={eventStale !== null ? '1' : undefined}
       data-pinned={pinned ? '1' : undefined}
       onClick={() => uiStore.setState((s) => ({ focus: { ...s.focus, [view]: row.id } }))}
       onDoubleClick={() =>
@@ -405,6 +360,15 @@ function TableRowImpl<R extends BaseRow>({
           title="Prices may be old: this book's feed, or the page's connection to the proxy, is not live"
         >
           stale
+        </span>
+      )}
+      {eventStale !== null && !stale && (
+        <span
+          className="stale-badge event-stale"
+          data-testid="event-stale-badge"
+          title="Live, but nothing about this match (score, clock, prices) has changed upstream for longer than this book's usual cadence"
+        >
+          {eventStale}
         </span>
       )}
     </div>

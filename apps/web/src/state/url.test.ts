@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import {
+  clearFilters,
+  DEFAULT_URL_STATE,
+  formatUrlState,
+  hasFilters,
+  parseUrlState,
+  type UrlState,
+} from './url'
+
+describe('URL state', () => {
+  it('round-trips every filter through the query string', () => {
+    const s: UrlState = {
+      view: 'tennis',
+      sports: ['tennis', 'football'],
+      comps: ['bet365:c2'],
+      books: ['bet365'],
+      q: 'monfils sinner',
+      liveOnly: true,
+      fractional: true,
+      window: 15,
+      sort: { id: 'home', desc: true },
+    }
+    const qs = formatUrlState(s)
+    expect(parseUrlState(`?${qs}`)).toEqual(s)
+  })
+
+  it('leaves defaults out and keeps foreign parameters', () => {
+    expect(formatUrlState(DEFAULT_URL_STATE)).toBe('')
+    expect(formatUrlState({ ...DEFAULT_URL_STATE, liveOnly: true }, 'bench=100&live=0')).toBe(
+      'bench=100&live=1',
+    )
+  })
+
+  it('falls back to defaults for unknown values', () => {
+    const s = parseUrlState('?view=nope&window=7&book=pinnacle,kwiff&sort=bad')
+    expect(s.view).toBe('live')
+    expect(s.window).toBe(5)
+    expect(s.books).toEqual(['kwiff'])
+    expect(s.sort).toBeNull()
+  })
+
+  it('clears every filter in one action but keeps view and display settings', () => {
+    const s = parseUrlState('?view=hot&sport=tennis&comp=a,b&q=x&live=1&odds=frac')
+    expect(hasFilters(s)).toBe(true)
+    const c = clearFilters(s)
+    expect(hasFilters(c)).toBe(false)
+    expect(c.view).toBe('hot')
+    expect(c.fractional).toBe(true)
+  })
+})

@@ -1,0 +1,120 @@
+import { SOURCES, type Source } from '@oddsboard/model'
+
+/**
+ * The URL part of the UI state: view, filters and display settings, so a view can be
+ * bookmarked or shared. Pure: parse and format only (the store that holds it is `uiStore`).
+ */
+
+/** The dashboard's views, in keyboard order (keys 1–5). */
+export const VIEWS = ['live', 'hot', 'tennis', 'markets', 'movers'] as const
+export type ViewId = (typeof VIEWS)[number]
+
+/** Windows of the movers panel, minutes. */
+export const MOVER_WINDOWS = [1, 5, 15] as const
+export type MoverWindow = (typeof MOVER_WINDOWS)[number]
+
+/** A sort on one column of the current view. */
+export interface SortSpec {
+  id: string
+  desc: boolean
+}
+
+/**
+ * Everything that is kept in the URL, so a view can be bookmarked or shared.
+ * URL parameters: `view`, `sport` (comma list of sport keys), `comp` (comma list of
+ * competition ids), `book` (comma list of sources), `q` (free text), `live=1`,
+ * `odds=frac`, `window` (movers minutes), `sort` (`column:asc|desc`).
+ */
+export interface UrlState {
+  view: ViewId
+  /** Canonical sport keys (`Sport.key`, e.g. `football`); empty = all. */
+  sports: string[]
+  /** Competition ids; empty = all. */
+  comps: string[]
+  books: Source[]
+  /** Free text matched against team/player and event names. */
+  q: string
+  liveOnly: boolean
+  /** Show fractional odds instead of decimal. */
+  fractional: boolean
+  window: MoverWindow
+  /** Null = the view's default order. */
+  sort: SortSpec | null
+}
+
+/** The defaults: Live matches, no filters, decimal odds, 5-minute movers. */
+export const DEFAULT_URL_STATE: UrlState = {
+  view: 'live',
+  sports: [],
+  comps: [],
+  books: [],
+  q: '',
+  liveOnly: false,
+  fractional: false,
+  window: 5,
+  sort: null,
+}
+
+const list = (v: string | null): string[] =>
+  v === null
+    ? []
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+
+/** Reads the URL state from a query string (`location.search`); unknown values fall back to defaults. */
+export function parseUrlState(search: string): UrlState {
+  const p = new URLSearchParams(search)
+  const view = p.get('view')
+  const window = Number(p.get('window'))
+  const sortRaw = p.get('sort')
+  let sort: SortSpec | null = null
+  if (sortRaw !== null) {
+    const m = /^([\w-]+):(asc|desc)$/.exec(sortRaw)
+    if (m !== null) sort = { id: m[1]!, desc: m[2] === 'desc' }
+  }
+  return {
+    view: (VIEWS as readonly string[]).includes(view ?? '') ? (view as ViewId) : 'live',
+    sports: list(p.get('sport')),
+    comps: list(p.get('comp')),
+    books: list(p.get('book')).filter((b): b is Source =>
+      (SOURCES as readonly string[]).includes(b),
+    ),
+    q: (p.get('q') ?? '').slice(0, 100),
+    liveOnly: p.get('live') === '1',
+    fractional: p.get('odds') === 'frac',
+    window: (MOVER_WINDOWS as readonly number[]).includes(window) ? (window as MoverWindow) : 5,
+    sort,
+  }
+}
+
+/**
+ * Writes the URL state as a query string (without `?`), leaving out defaults so a plain
+ * dashboard has a plain URL. Parameters other than ours (e.g. `bench`) are kept from `keep`.
+ */
+export function formatUrlState(s: UrlState, keep = ''): string {
+  const p = new URLSearchParams(keep)
+  for (const k of ['view', 'sport', 'comp', 'book', 'q', 'live', 'odds', 'window', 'sort'])
+    p.delete(k)
+  if (s.view !== 'live') p.set('view', s.view)
+  if (s.sports.length > 0) p.set('sport', s.sports.join(','))
+  if (s.comps.length > 0) p.set('comp', s.comps.join(','))
+  if (s.books.length > 0) p.set('book', s.books.join(','))
+  if (s.q !== '') p.set('q', s.q)
+  if (s.liveOnly) p.set('live', '1')
+  if (s.fractional) p.set('odds', 'frac')
+  if (s.window !== 5) p.set('window', String(s.window))
+  if (s.sort !== null) p.set('sort', `${s.sort.id}:${s.sort.desc ? 'desc' : 'asc'}`)
+  return p.toString()
+}
+
+/** True when any filter (not view, odds format, window or sort) is set. */
+export function hasFilters(s: UrlState): boolean {
+  return s.sports.length > 0 || s.comps.length > 0 || s.books.length > 0 || s.q !== '' || s.liveOnly
+}
+
+/** The URL state with every filter cleared (view and display settings kept). */
+export function clearFilters(s: UrlState): UrlState {
+  return { ...s, sports: [], comps: [], books: [], q: '', liveOnly: false }
+}
