@@ -10,7 +10,7 @@ import {
   type ZapMessage,
 } from './codec'
 import { Bet365Normalizer } from './normalize'
-import { TIME_TOPIC, TopicTree, TreeError } from './tree'
+import { TIME_TOPIC, TopicTree, TreeError, type ApplyResult } from './tree'
 
 /** The real zap endpoint (DESIGN.md "Bet365 (zap)"); the live socket wants a real session. */
 export const BET365_LIVE_URL = 'wss://premws-pt1.365lpodds.com/zap/'
@@ -226,19 +226,20 @@ class Bet365Feed implements Feed {
       return
     }
     const before = this.tree.version
-    for (const message of frame.messages) this.applyMessage(text, message)
-    if (this.tree.version !== before) this.emit()
-  }
-
-  private applyMessage(frame: string, message: ZapMessage): void {
-    let result
+    // A frame is applied whole or not at all (TopicTree.applyFrame).
+    let results
     try {
-      result = this.tree.apply(message)
+      results = this.tree.applyFrame(frame.messages)
     } catch (e) {
       if (!(e instanceof TreeError)) throw e
-      this.tracker.badFrame(frame, e.reason)
+      this.tracker.badFrame(text, e.reason)
       return
     }
+    frame.messages.forEach((message, i) => this.afterMessage(message, results[i]!))
+    if (this.tree.version !== before) this.emit(Date.now())
+  }
+
+  private afterMessage(message: ZapMessage, result: ApplyResult): void {
     if (message.kind === 'load' && this.topics.includes(message.topic)) {
       this.attempt = 0
       if (this.tracker.status().error !== undefined) this.tracker.setState('live')
@@ -249,8 +250,8 @@ class Bet365Feed implements Feed {
     }
   }
 
-  private emit(): void {
-    const { ops, issues } = this.normalizer.sync(this.tree)
+  private emit(receivedAt: number): void {
+    const { ops, issues } = this.normalizer.sync(this.tree, receivedAt)
     for (const issue of issues.slice(0, 5)) {
       this.logger.warn({ source: 'bet365', ...issue }, 'bet365 record not normalized as is')
     }

@@ -128,6 +128,10 @@ export class TopicTree {
   serverTime: number | null = null
   /** Increments on every change, so a reader can tell whether anything moved. */
   version = 0
+  /** While {@link applyFrame} runs: how to take back each change made so far (newest last). */
+  private undo: (() => void)[] | null = null
+  /** Child arrays already saved in {@link undo} during this frame. */
+  private saved: Set<unknown> | null = null
 
   /** The node with this `IT`, if any. */
   get(it: string): TopicNode | undefined {
@@ -189,6 +193,7 @@ export class TopicTree {
     const root = this.topicRoots.get(topic)
     if (root === undefined) return false
     for (const c of root.children) this.forget(c)
+    this.save(this.topicRoots)
     this.topicRoots.delete(topic)
     this.version++
     return root.children.length > 0
@@ -257,10 +262,63 @@ export class TopicTree {
     return result
   }
 
+  /**
+   * Applies the messages of one frame, all or nothing: when one of them throws, the changes
+   * of the messages before it are taken back and the tree is exactly as it was before the
+   * frame (a malformed frame is skipped whole, never half-applied). Returns one result per
+   * message.
+   * @throws TreeError as {@link apply} does, for the first message that cannot be applied.
+   */
+  applyFrame(messages: readonly ZapMessage[]): ApplyResult[] {
+    if (messages.length === 1) return [this.apply(messages[0]!)]
+    const undo: (() => void)[] = []
+    const version = this.version
+    const serverTime = this.serverTime
+    this.undo = undo
+    this.saved = new Set()
+    try {
+      return messages.map((m) => this.apply(m))
+    } catch (e) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!()
+      this.version = version
+      this.serverTime = serverTime
+      throw e
+    } finally {
+      this.undo = null
+      this.saved = null
+    }
+  }
+
+  /** Saves a child array (or the topic roots) once per frame, to be restored on failure. */
+  private save(list: TopicNode[] | Map<string, TopicNode>): void {
+    if (this.undo === null || this.saved!.has(list)) return
+    this.saved!.add(list)
+    if (list instanceof Map) {
+      const copy = [...list]
+      this.undo.push(() => {
+        list.clear()
+        for (const [k, v] of copy) list.set(k, v)
+      })
+    } else {
+      const copy = [...list]
+      this.undo.push(() => list.splice(0, list.length, ...copy))
+    }
+  }
+
+  private index(it: string, node: TopicNode | undefined): void {
+    if (this.undo !== null) {
+      const prev = this.byIt.get(it)
+      this.undo.push(() => (prev === undefined ? this.byIt.delete(it) : this.byIt.set(it, prev)))
+    }
+    if (node === undefined) this.byIt.delete(it)
+    else this.byIt.set(it, node)
+  }
+
   private load(topic: string, records: readonly ZapRecord[]): void {
     const old = this.topicRoots.get(topic)
     if (old !== undefined) for (const c of old.children) this.forget(c)
     const root = new TopicNode(topic, '', { type: '', fields: {} }, null, topic)
+    this.save(this.topicRoots)
     this.topicRoots.set(topic, root)
     this.attach(root, records, topic)
   }
@@ -282,8 +340,9 @@ export class TopicTree {
       const existing = this.byIt.get(it)
       if (existing !== undefined) this.detach(existing)
       const node = new TopicNode(it, r.type, r, parent === root ? null : parent, topic)
+      this.save(parent.children)
       parent.children.push(node)
-      this.byIt.set(it, node)
+      this.index(it, node)
       if (level !== LEAF) {
         stack.push(node)
         levels.push(level)
@@ -300,12 +359,27 @@ export class TopicTree {
         if (key === 'IT') continue // a node keeps its key
         const value = r.fields[key]!
         if (node.fields[key] !== value) {
+          if (this.undo !== null) {
+            const fields = node.fields
+            const had = key in fields
+            const old = fields[key]
+            this.undo.push(() => {
+              if (had) fields[key] = old!
+              else delete fields[key]
+            })
+          }
           node.fields[key] = value
           changed = true
         }
       }
     }
-    if (changed) node.rev++
+    if (changed) {
+      if (this.undo !== null) {
+        const rev = node.rev
+        this.undo.push(() => (node.rev = rev))
+      }
+      node.rev++
+    }
     return changed
   }
 
@@ -327,13 +401,16 @@ export class TopicTree {
     const siblings = (node.parent ?? this.topicRoots.get(node.topic))?.children
     if (siblings !== undefined) {
       const i = siblings.indexOf(node)
-      if (i !== -1) siblings.splice(i, 1)
+      if (i !== -1) {
+        this.save(siblings)
+        siblings.splice(i, 1)
+      }
     }
     this.forget(node)
   }
 
   private forget(node: TopicNode): void {
-    if (this.byIt.get(node.it) === node) this.byIt.delete(node.it)
+    if (this.byIt.get(node.it) === node) this.index(node.it, undefined)
     for (const c of node.children) this.forget(c)
   }
 }
