@@ -5,8 +5,10 @@ import {
   eventListPayload,
   eventOffers,
   KWIFF_WEBAPP_VERSION,
+  jsonDepth,
   KwiffCommandError,
   KwiffReplyError,
+  MAX_EVENT_DEPTH,
   parseEventGetReply,
   parseEventListReply,
   parseUserDetails,
@@ -68,6 +70,23 @@ describe('parseEventListReply', () => {
     expect(r.invalid).toHaveLength(1)
     expect(r.invalid[0]!.id).toBe(77)
     expect(r.invalid[0]!.reason).toMatch(/homeTeam|competition|awayTeam/)
+  })
+
+  it('leaves out whole an event nested deeper than MAX_EVENT_DEPTH, however deep', () => {
+    const good = (sampleListReply as { data: { events: Record<string, unknown>[] } }).data
+      .events[0]!
+    let deep: unknown = 1
+    for (let i = 0; i < 20_000; i++) deep = { d: deep }
+    const r = parseEventListReply([
+      { timestamp: 1, data: { events: [{ ...good, id: 5, extra: deep }, good] } },
+    ])
+    expect(r.events.map((e) => e.id)).toEqual([10748848])
+    expect(r.invalid).toEqual([
+      { id: 5, reason: `event nested deeper than ${MAX_EVENT_DEPTH} levels` },
+    ])
+    expect(() =>
+      parseEventGetReply([{ timestamp: 1, data: { result: { ...good, extra: deep } } }]),
+    ).toThrow(/nested deeper/)
   })
 
   it.each([
@@ -133,6 +152,20 @@ describe('parseEventGetReply', () => {
         },
       ]),
     ).toThrow(/startDate/)
+  })
+})
+
+describe('jsonDepth', () => {
+  it('counts nesting without recursion and stops past its limit', () => {
+    expect(jsonDepth(3)).toBe(0)
+    expect(jsonDepth({})).toBe(1)
+    expect(jsonDepth({ a: [1, { b: null }] })).toBe(3)
+    // reply → data → events → event → details → offers → offer → outcomes → outcome
+    expect(jsonDepth(sampleListReply)).toBe(9)
+    let deep: unknown = []
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    expect(jsonDepth(deep, 40)).toBe(41)
+    expect(jsonDepth(deep)).toBe(100_001)
   })
 })
 

@@ -189,9 +189,9 @@ const errorEnvelopeSchema = z.looseObject({
 })
 
 /**
- * How deep one event may nest (the event object is level 1). The samples nest 5 levels
- * (event → details → offers → offer → outcomes → outcome is 6 with its fields); `event:get`
- * adds "players, odds data" the sample abridges, so the bound leaves room. Deeper is refused
+ * How deep one event may nest (the event object is level 1). The event-list sample's events
+ * nest 6 levels (event → details → offers → offer → outcomes → outcome); `event:get` adds
+ * "markets, players, odds data" that its sample abridges, so the bound leaves room. Deeper is refused
  * up front as a bad event: no book sends it, and walking it recursively could overflow.
  */
 export const MAX_EVENT_DEPTH = 32

@@ -70,14 +70,16 @@ const WINNER = new RegExp(
 )
 
 /** Next goal / Nth goal, not a goalscorer market. */
-const NEXT_GOAL = /^(?:next goal|\d+(?:st|nd|rd|th) goal|first goal|team to score first|first team to score|to score first)$/
+const NEXT_GOAL =
+  /^(?:next goal|\d+(?:st|nd|rd|th) goal|first goal|team to score first|first team to score|to score first)$/
 
 /** Over/under named as such ("Total Goals Over/Under 2.5", "O/U"), as {@link norm} leaves it. */
 const OVER_UNDER_NAME = /\bover under\b|\bo u\b/
 
 const HANDICAP = /handicap|spread|\b(?:run|puck|point|goal) line\b/
 
-const OUTRIGHT = /\boutright|\b(?:tournament|league|competition|championship|cup|group|division|series|title) winner\b|\bto win (?:the )?(?:tournament|league|competition|championship|cup|group|division|series|title)\b/
+const OUTRIGHT =
+  /\boutright|\b(?:tournament|league|competition|championship|cup|group|division|series|title) winner\b|\bto win (?:the )?(?:tournament|league|competition|championship|cup|group|division|series|title)\b/
 
 const DRAW_NAMES = new Set(['draw', 'x', 'tie', 'the draw'])
 const NONE_NAMES = new Set(['no goal', 'no goals', 'none', 'neither', 'no goalscorer', 'no team'])
@@ -176,7 +178,9 @@ function resolveOutcomes(
 }
 
 function result(type: MarketType, outcomes: (Outcome | undefined)[], line?: number): OfferMeaning {
-  return line === undefined || !Number.isFinite(line) ? { type, outcomes } : { type, line, outcomes }
+  return line === undefined || !Number.isFinite(line)
+    ? { type, outcomes }
+    : { type, line, outcomes }
 }
 
 /**

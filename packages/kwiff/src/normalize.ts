@@ -136,7 +136,10 @@ function same(a: unknown, b: unknown): boolean {
  * `updatedAt` differs (so a refresh that brings nothing new changes nothing), else `built`
  * stamped with `ctx.receivedAt`.
  */
-function stamped<T extends Event | Selection>(built: Omit<T, 'updatedAt'>, ctx: NormalizeContext): T {
+function stamped<T extends Event | Selection>(
+  built: Omit<T, 'updatedAt'>,
+  ctx: NormalizeContext,
+): T {
   const prev = ctx.previous?.get(built.id)
   if (prev !== undefined && prev.kind === built.kind && same(prev, built)) return prev as T
   return { ...built, updatedAt: ctx.receivedAt } as T

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import type { Entity } from '@oddsboard/model'
 import { KWIFF_SPORTS, parseEventGetReply, parseEventListReply } from './codec'
+import { buildPicture } from './normalize'
 import {
   ladderDecimal,
   ladderIndex,
@@ -118,5 +120,37 @@ describe('SimWorld', () => {
     expect(ladderDecimal(ladderIndex(6))).toBe(6)
     expect(ODDS_LADDER[ladderIndex(2.4)]).toBe('7/5')
     expect(ladderDecimal(ladderIndex(1.44))).toBe(1.44)
+  })
+
+  it('carries what the normalizer needs: sport keys, typed markets, one main, outcomes', () => {
+    const w = new SimWorld(opts)
+    for (let i = 0; i < 60; i++) w.step()
+    const events = parseEventListReply([
+      { timestamp: 1, data: { events: w.events().map((e) => w.render(e, true)) } },
+    ]).events
+    const picture = buildPicture(events, { receivedAt: 1 })
+    const all = [...picture.values()]
+    const of = <K extends Entity['kind']>(kind: K) =>
+      all.filter((e): e is Extract<Entity, { kind: K }> => e.kind === kind)
+    const keyOf = new Map(of('sport').map((s) => [s.id, s.key]))
+    const tennis = of('event').filter((e) => keyOf.get(e.sportId) === 'tennis')
+    expect(tennis).toHaveLength(14)
+    expect(new Set(keyOf.values())).toEqual(new Set(['football', 'basketball', 'tennis']))
+    const markets = of('market')
+    for (const ev of of('event')) {
+      const mine = markets.filter((m) => m.eventId === ev.id)
+      expect(mine.filter((m) => m.main)).toHaveLength(1)
+      expect(['1x2', 'winner']).toContain(mine.find((m) => m.main)!.type)
+    }
+    const types = new Set(markets.map((m) => m.type))
+    expect(types).toEqual(new Set(['1x2', 'winner', 'over-under', 'handicap', 'other']))
+    for (const m of markets.filter((m) => m.type === 'over-under' || m.type === 'handicap')) {
+      expect(typeof m.line).toBe('number')
+    }
+    for (const s of of('selection')) {
+      const m = picture.get(s.marketId) as (typeof markets)[number]
+      if (m.type === 'other') expect(s.outcome).toBeUndefined()
+      else expect(s.outcome).toBeDefined()
+    }
   })
 })

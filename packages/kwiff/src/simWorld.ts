@@ -450,6 +450,10 @@ export class SimWorld {
       ]
     } else if (def.sportId === KWIFF_SPORTS.basketball) {
       const line = def.name === 'NBA' ? 220.5 + Math.floor(this.rng() * 20) : 160.5
+      // The favourite gives points: about one point per 3 % of win probability past 50 %.
+      const spread = Math.round(Math.abs(pHome - 0.5) * 30) + 0.5
+      const homeLine = pHome >= 0.5 ? -spread : spread
+      const signed = (v: number) => (v > 0 ? `+${v}` : String(v))
       offers = [
         this.offer('Match Winner', [
           [home, 1 / (pHome * margin)],
@@ -458,6 +462,10 @@ export class SimWorld {
         this.offer(`Total Points Over/Under ${line}`, [
           [`Over ${line}`, 1.91],
           [`Under ${line}`, 1.91],
+        ]),
+        this.offer('Handicap', [
+          [`${home} ${signed(homeLine)}`, 1.91],
+          [`${away} ${signed(-homeLine)}`, 1.91],
         ]),
       ]
     } else {
