@@ -81,6 +81,7 @@ function makeBatch(k: number, size: number, emitAt: number): Op[] {
         odds: 1.01 + ((k + j) % 400) / 100,
         suspended: false,
         hotUsers: emitAt,
+        updatedAt: Math.floor(emitAt),
       },
     })
   }

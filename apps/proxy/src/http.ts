@@ -6,11 +6,14 @@ import type { Registry } from 'prom-client'
 import { z } from 'zod'
 import type { Logger } from '@oddsboard/feedkit'
 import { silentLogger } from '@oddsboard/feedkit'
+import type { PriceHistory } from './history'
 import type { Hub } from './hub'
 
 /** What the HTTP app serves. */
 export interface HttpAppOptions {
   hub: Hub
+  /** The price-history projection behind `/api/history`. */
+  history: PriceHistory
   registry: Registry
   /** Folder of the built web app; `/` answers 503 with a hint while its index.html is missing. */
   webDist: string
@@ -44,11 +47,13 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 
 /**
  * The proxy's HTTP side (express 5):
- * - `GET /api/snapshot`: the relay snapshot message as JSON (`{type:'snapshot',epoch,seq,entities,feeds}`).
+ * - `GET /api/snapshot`: the relay's `SnapshotMessage` as JSON
+ *   (`{type:'snapshot',protocol,epoch,seq,entities,feeds}`).
  * - `GET /api/history?ids=a,b`: `{ [selectionId]: [epochMs, decimalOdds][] }`, oldest point
  *   first, for the listed selections (unknown ids are left out), or for every selection
- *   with a history when `ids` is omitted; at most {@link HISTORY_MAX_IDS} selections; 400
- *   for a bad query.
+ *   with a history when `ids` is omitted; at most {@link HISTORY_MAX_IDS} selections, at
+ *   most the model's PRICE_HISTORY_POINTS points each ({@link PriceHistory}); 400 for a
+ *   bad query.
  * - `GET /healthz`: `{status, epoch, seq, feeds}`; 200 when at least one feed is live (or
  *   no feed is configured), else 503 with the same body, so a probe sees a dead upstream.
  * - `GET /metrics`: Prometheus text format.
@@ -56,7 +61,7 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
  *   without a file extension.
  */
 export function createHttpApp(options: HttpAppOptions): express.Express {
-  const { hub, registry, webDist } = options
+  const { hub, history, registry, webDist } = options
   const logger = options.logger ?? silentLogger
   const app = express()
   app.disable('x-powered-by')
@@ -73,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       res.status(400).json({ error: q.error.issues.map((i) => i.message).join('; ') })
       return
     }
-    const all = hub.history(q.data.ids)
+    const all = history.get(q.data.ids)
     const entries = Object.entries(all)
     res.setHeader('Cache-Control', 'no-store')
     res.json(

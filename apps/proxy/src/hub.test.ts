@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { DeltaMessage, Op } from '@oddsboard/model'
-import { stateEntities } from '@oddsboard/model'
+import type { DeltaMessage, Op, SnapshotMessage } from '@oddsboard/model'
+import { RELAY_PROTOCOL, stateEntities } from '@oddsboard/model'
 import { FakeFeed } from './fake-feed'
 import { compactOps, Hub } from './hub'
 import { eventOp, selectionOp } from './test-helpers'
@@ -96,38 +96,6 @@ describe('Hub', () => {
     expect(parse(hub.deltasSince(4)![0]!).ops).toEqual([selectionOp(1, 1.5)])
   })
 
-  it('keeps a bounded price history, one point per change of odds', () => {
-    let t = 1000
-    const hub = makeHub({ historyPoints: 3, now: () => t })
-    const step = (ops: Op[]) => {
-      t += 10
-      hub.push(ops)
-      hub.flush()
-    }
-    step([selectionOp(1, 2)])
-    step([selectionOp(1, 2, { suspended: true })]) // same odds: no point
-    step([selectionOp(1, null)]) // unpriced: no point
-    step([selectionOp(1, 2.1)])
-    expect(hub.history(['winamax:s1'])).toEqual({
-      'winamax:s1': [
-        [1010, 2],
-        [1040, 2.1],
-      ],
-    })
-    step([selectionOp(1, 2.2)])
-    step([selectionOp(1, 2.3), selectionOp(2, 5)])
-    expect(hub.history(['winamax:s1', 'unknown'])).toEqual({
-      'winamax:s1': [
-        [1040, 2.1],
-        [1050, 2.2],
-        [1060, 2.3],
-      ],
-    })
-    expect(Object.keys(hub.history())).toEqual(['winamax:s1', 'winamax:s2'])
-    step([{ op: 'remove', kind: 'selection', id: 'winamax:s1' }])
-    expect(hub.history()).toEqual({ 'winamax:s2': [[1060, 5]] })
-  })
-
   it('serves a snapshot of exactly the state at seq', () => {
     const hub = makeHub()
     const feed = new FakeFeed('bet365')
@@ -135,12 +103,21 @@ describe('Hub', () => {
     hub.push([eventOp(1), selectionOp(1, 1.9)])
     hub.flush()
     hub.push([selectionOp(2, 3)]) // pending, not yet published
-    const snap = JSON.parse(hub.snapshotJson())
-    expect(snap).toMatchObject({ type: 'snapshot', epoch: hub.epoch, seq: 1 })
+    const snap = JSON.parse(hub.snapshotJson()) as SnapshotMessage
+    expect(snap).toMatchObject({
+      type: 'snapshot',
+      protocol: RELAY_PROTOCOL,
+      epoch: hub.epoch,
+      seq: 1,
+    })
     expect(snap.entities).toEqual(stateEntities(hub.state))
     expect(snap.entities).toHaveLength(2)
     expect(snap.feeds).toEqual([expect.objectContaining({ source: 'bet365', state: 'connecting' })])
-    expect(hub.sizes()).toMatchObject({ event: 1, selection: 1, market: 0 })
+    expect(snap).toEqual(hub.snapshot())
+    // the cached entities follow the state
+    hub.flush()
+    expect((JSON.parse(hub.snapshotJson()) as SnapshotMessage).entities).toHaveLength(3)
+    expect(hub.sizes()).toMatchObject({ event: 1, selection: 2, market: 0 })
   })
 
   it('tells listeners about feed state changes', () => {

@@ -5,11 +5,10 @@ import type {
   EntityState,
   FeedStatus,
   Op,
-  PricePoint,
-  Selection,
+  SnapshotMessage,
 } from '@oddsboard/model'
 import type { Feed, Logger } from '@oddsboard/feedkit'
-import { applyOps, emptyState, ENTITY_KINDS, stateEntities } from '@oddsboard/model'
+import { applyOps, emptyState, ENTITY_KINDS, RELAY_PROTOCOL, stateEntities } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 
 /** Options of a {@link Hub}; every field has a default. */
@@ -18,8 +17,6 @@ export interface HubOptions {
   coalesceMs?: number
   /** Deltas kept for resume (default 2,000). */
   ringSize?: number
-  /** Price points kept per selection (default 60). */
-  historyPoints?: number
   logger?: Logger
   /** Clock, epoch ms (injectable for tests). */
   now?: () => number
@@ -65,8 +62,9 @@ export function compactOps(ops: readonly Op[]): Op[] {
  * each queued batch with `applyOps` and publishes the applied ops as ONE delta with
  * `seq` = previous + 1. A batch that `applyOps` refuses is counted, logged and dropped
  * whole; the others of the window still apply. Recent deltas sit in a bounded ring buffer
- * for resume; each selection keeps a bounded price history (a point whenever its decimal
- * odds change). Holds one timer while ops are pending; {@link Hub.close} clears it.
+ * for resume. That is its one job: projections of the stream (price history, metrics)
+ * listen to {@link Hub.onDelta}. Holds one timer while ops are pending; {@link Hub.close}
+ * clears it.
  */
 export class Hub {
   /** Changes whenever the process starts or the state is rebuilt. */
@@ -78,14 +76,12 @@ export class Hub {
   private lastFlushAt = -Infinity
   private readonly ring: (Buffer | undefined)[]
   private ringCount = 0
-  private readonly histories = new Map<string, PricePoint[]>()
   private readonly feedList: Feed[] = []
   private readonly unsubscribers: (() => void)[] = []
   private readonly deltaListeners = new Set<(d: PublishedDelta) => void>()
   private readonly feedsListeners = new Set<(feeds: FeedStatus[]) => void>()
   private entitiesJson: { state: EntityState; json: string } | null = null
   private readonly coalesceMs: number
-  private readonly historyPoints: number
   private readonly logger: Logger
   private readonly now: () => number
   readonly counters: HubCounters = { opsApplied: 0, badBatches: 0, deltas: 0 }
@@ -93,7 +89,6 @@ export class Hub {
   constructor(options: HubOptions = {}) {
     this.coalesceMs = Math.min(50, Math.max(0, options.coalesceMs ?? 10))
     this.ring = new Array<Buffer | undefined>(Math.max(1, options.ringSize ?? 2000))
-    this.historyPoints = Math.max(1, options.historyPoints ?? 60)
     this.logger = options.logger ?? silentLogger
     this.now = options.now ?? Date.now
   }
@@ -148,7 +143,7 @@ export class Hub {
     if (batches.length === 0) return null
     this.lastFlushAt = this.now()
     const ts = this.now()
-    const applied = this.applyBatches(batches, ts)
+    const applied = this.applyBatches(batches)
     if (applied.length === 0) return null
     const ops = compactOps(applied)
     const message: DeltaMessage = {
@@ -181,41 +176,34 @@ export class Hub {
     return out
   }
 
-  /** The snapshot message (state at the current seq, feeds now) as JSON text. */
-  snapshotJson(): string {
-    if (this.entitiesJson?.state !== this.stateValue) {
-      this.entitiesJson = {
-        state: this.stateValue,
-        json: JSON.stringify(stateEntities(this.stateValue)),
-      }
+  /** The snapshot message: the state at the current seq and the feeds' statuses now. */
+  snapshot(): SnapshotMessage {
+    return {
+      type: 'snapshot',
+      protocol: RELAY_PROTOCOL,
+      epoch: this.epoch,
+      seq: this.seqValue,
+      entities: stateEntities(this.stateValue),
+      feeds: this.feeds(),
     }
-    return (
-      `{"type":"snapshot","epoch":${JSON.stringify(this.epoch)},"seq":${this.seqValue},` +
-      `"entities":${this.entitiesJson.json},"feeds":${JSON.stringify(this.feeds())}}`
-    )
+  }
+
+  /**
+   * {@link Hub.snapshot} as JSON text. The entities' JSON (megabytes) is cached per state, so
+   * a burst of connections serializes them once; the rest of the message is serialized on
+   * each call (feed statuses move) and the cached entities are spliced in.
+   */
+  snapshotJson(): string {
+    const { entities, ...head } = this.snapshot()
+    if (this.entitiesJson?.state !== this.stateValue)
+      this.entitiesJson = { state: this.stateValue, json: JSON.stringify(entities) }
+    return `${JSON.stringify(head).slice(0, -1)},"entities":${this.entitiesJson.json}}`
   }
 
   /** Entities per kind in the current state. */
   sizes(): Record<EntityKind, number> {
     const out = {} as Record<EntityKind, number>
     for (const k of ENTITY_KINDS) out[k] = this.stateValue[k].size
-    return out
-  }
-
-  /**
-   * Price histories, `[epoch ms, decimal odds]` oldest first, of the given selection ids
-   * (unknown ids are left out), or of every selection with a history when `ids` is omitted.
-   */
-  history(ids?: readonly string[]): Record<string, PricePoint[]> {
-    const out: Record<string, PricePoint[]> = {}
-    if (ids === undefined) {
-      for (const [id, points] of this.histories) out[id] = points.slice()
-    } else {
-      for (const id of ids) {
-        const points = this.histories.get(id)
-        if (points !== undefined) out[id] = points.slice()
-      }
-    }
     return out
   }
 
@@ -247,13 +235,12 @@ export class Hub {
    * per window, not once per batch; when that throws, each batch is applied on its own and
    * the bad ones are dropped whole.
    */
-  private applyBatches(batches: Op[][], ts: number): Op[] {
+  private applyBatches(batches: Op[][]): Op[] {
     const before = this.stateValue
     const all = batches.length === 1 ? batches[0]! : batches.flat()
     try {
       const after = applyOps(before, all)
       if (after === before) return []
-      this.recordHistory(before, all, ts)
       this.stateValue = after
       return all
     } catch {
@@ -274,7 +261,6 @@ export class Hub {
         continue
       }
       if (after === prior) continue
-      this.recordHistory(prior, batch, ts)
       this.stateValue = after
       for (const op of batch) applied.push(op)
     }
@@ -294,35 +280,5 @@ export class Hub {
     if (this.feedsListeners.size === 0) return
     const feeds = this.feeds()
     for (const l of this.feedsListeners) l(feeds)
-  }
-
-  private recordHistory(before: EntityState, batch: readonly Op[], ts: number): void {
-    const seen = new Map<string, number | null>()
-    for (const op of batch) {
-      if (op.op === 'remove') {
-        if (op.kind === 'selection') {
-          this.histories.delete(op.id)
-          seen.set(op.id, null)
-        }
-        continue
-      }
-      if (op.entity.kind !== 'selection') continue
-      const sel = op.entity as Selection
-      const previous = seen.has(sel.id)
-        ? seen.get(sel.id)
-        : (before.selection.get(sel.id)?.odds ?? null)
-      seen.set(sel.id, sel.odds)
-      if (typeof sel.odds !== 'number' || !Number.isFinite(sel.odds)) continue
-      let points = this.histories.get(sel.id)
-      const last = points?.[points.length - 1]
-      if (sel.odds === previous && last !== undefined) continue
-      if (last !== undefined && last[1] === sel.odds) continue
-      if (points === undefined) {
-        points = []
-        this.histories.set(sel.id, points)
-      }
-      points.push([ts, sel.odds])
-      if (points.length > this.historyPoints) points.splice(0, points.length - this.historyPoints)
-    }
   }
 }

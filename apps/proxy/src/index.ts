@@ -1,5 +1,7 @@
 export type { FeedTarget, ProxyConfig } from './config'
 export { ConfigError, describeConfig, effectiveOrigins, loadConfig, usage } from './config'
+export type { PriceHistoryOptions } from './history'
+export { PriceHistory } from './history'
 export type { HubCounters, HubOptions, PublishedDelta } from './hub'
 export { compactOps, Hub } from './hub'
 export type { RelayCounters, RelayOptions } from './relay'

@@ -2,7 +2,7 @@ import type net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { DeltaMessage, FeedsMessage, Op, ServerMessage } from '@oddsboard/model'
-import { CLOSE_TOO_SLOW } from '@oddsboard/model'
+import { CLOSE_TOO_SLOW, RELAY_PROTOCOL } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { loadConfig } from './config'
 import { FakeFeed } from './fake-feed'
@@ -30,9 +30,13 @@ function connect(url: string, origin?: string) {
   const ws = new WebSocket(url, origin === undefined ? {} : { origin })
   sockets.push(ws)
   const queue: ServerMessage[] = []
+  /** The type of every message received, in order. */
+  const types: ServerMessage['type'][] = []
   const waiters: (() => void)[] = []
   ws.on('message', (data) => {
-    queue.push(JSON.parse(String(data)) as ServerMessage)
+    const m = JSON.parse(String(data)) as ServerMessage
+    types.push(m.type)
+    queue.push(m)
     for (const w of waiters.splice(0)) w()
   })
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)))
@@ -55,7 +59,7 @@ function connect(url: string, origin?: string) {
       })
     }
   }
-  return { ws, queue, next, closed, opened: new Promise((r) => ws.once('open', r)) }
+  return { ws, queue, types, next, closed, opened: new Promise((r) => ws.once('open', r)) }
 }
 
 const withTimeout = <T>(p: Promise<T>, ms = 5000) =>
@@ -68,7 +72,8 @@ describe('relay /ws', () => {
     proxy.hub.flush()
     const c = connect(wsUrl, proxy.url)
     const snap = await c.next('snapshot')
-    expect(snap).toMatchObject({ epoch: proxy.hub.epoch, seq: 1 })
+    expect(snap).toMatchObject({ protocol: RELAY_PROTOCOL, epoch: proxy.hub.epoch, seq: 1 })
+    expect(c.types[0]).toBe('snapshot')
     expect(snap.entities.map((e) => e.id)).toEqual(['winamax:e1', 'winamax:s1'])
     expect(snap.feeds).toEqual([expect.objectContaining({ source: 'winamax', state: 'live' })])
     feed.emit([selectionOp(1, 2.5)])
@@ -88,13 +93,19 @@ describe('relay /ws', () => {
     })
   })
 
-  it('replays exactly the missed deltas on resume within the buffer', async () => {
+  it('opens a connection at the URL position with `resumed`, then exactly the missed deltas', async () => {
     const { feed, proxy, wsUrl } = await start()
     for (let i = 1; i <= 5; i++) {
       feed.emit([selectionOp(1, 1 + i / 10)])
       proxy.hub.flush()
     }
     const c = connect(`${wsUrl}?epoch=${proxy.hub.epoch}&seq=2`, proxy.url)
+    expect(await c.next('resumed')).toEqual({
+      type: 'resumed',
+      protocol: RELAY_PROTOCOL,
+      epoch: proxy.hub.epoch,
+      seq: 2,
+    })
     const got: DeltaMessage[] = [
       await c.next('delta'),
       await c.next('delta'),
@@ -104,12 +115,16 @@ describe('relay /ws', () => {
     expect(got[2]!.ops).toEqual([selectionOp(1, 1.5)])
     feed.emit([selectionOp(1, 1.6)])
     expect((await c.next('delta')).seq).toBe(6)
-    // a resume message is answered relative to what the connection already has: nothing
-    // is repeated, and the next message is the one after it
-    c.ws.send(JSON.stringify({ type: 'resume', epoch: proxy.hub.epoch, seq: 1 }))
+    expect(c.types).toEqual(['resumed', 'delta', 'delta', 'delta', 'delta'])
+    // a snapshot request is still answered, with the version
     c.ws.send(JSON.stringify({ type: 'snapshot' }))
-    expect((await c.next('snapshot')).seq).toBe(6)
-    expect(c.queue).toEqual([])
+    expect(await c.next('snapshot')).toMatchObject({ protocol: RELAY_PROTOCOL, seq: 6 })
+    // a position that is current resumes with nothing to replay
+    const current = connect(`${wsUrl}?epoch=${proxy.hub.epoch}&seq=6`, proxy.url)
+    expect((await current.next('resumed')).seq).toBe(6)
+    feed.emit([selectionOp(1, 1.7)])
+    expect((await current.next('delta')).seq).toBe(7)
+    expect(current.types).toEqual(['resumed', 'delta'])
     expect(proxy.relay.counters.resumesReplayed).toBe(2)
     expect(proxy.relay.counters.resumesWithSnapshot).toBe(0)
   })
@@ -128,8 +143,13 @@ describe('relay /ws', () => {
     expect(s.entities).toEqual([(selectionOp(1, 1.5) as Extract<Op, { op: 'upsert' }>).entity])
     const future = connect(`${wsUrl}?epoch=${proxy.hub.epoch}&seq=99`, proxy.url)
     expect((await future.next('snapshot')).seq).toBe(5)
-    for (const c of [wrongEpoch, tooOld, future]) expect(c.queue).toEqual([])
-    expect(proxy.relay.counters.resumesWithSnapshot).toBe(3)
+    const noSeq = connect(`${wsUrl}?epoch=${proxy.hub.epoch}&seq=`, proxy.url)
+    expect((await noSeq.next('snapshot')).protocol).toBe(RELAY_PROTOCOL)
+    for (const c of [wrongEpoch, tooOld, future, noSeq]) {
+      expect(c.queue).toEqual([])
+      expect(c.types).toEqual(['snapshot'])
+    }
+    expect(proxy.relay.counters.resumesWithSnapshot).toBe(4)
   })
 
   it('refuses an origin outside ALLOWED_ORIGINS with 403 and other paths with 404', async () => {
@@ -155,9 +175,10 @@ describe('relay /ws', () => {
 
   it('closes a client with 1008 on an invalid message and 1009 on an oversized one', async () => {
     const { proxy, wsUrl } = await start()
+    // version 1's resume message is no longer part of the protocol
     const bad = connect(wsUrl, proxy.url)
-    await bad.next('snapshot')
-    bad.ws.send('{"type":"resume","epoch":"x","seq":-1}')
+    const at = await bad.next('snapshot')
+    bad.ws.send(JSON.stringify({ type: 'resume', epoch: at.epoch, seq: at.seq }))
     expect(await withTimeout(bad.closed)).toBe(1008)
     const notJson = connect(wsUrl, proxy.url)
     await notJson.next('snapshot')

@@ -2,9 +2,9 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
-import type { FeedStatus, FeedsMessage } from '@oddsboard/model'
+import type { ClientMessage, FeedStatus, FeedsMessage, ResumedMessage } from '@oddsboard/model'
 import type { Logger } from '@oddsboard/feedkit'
-import { CLOSE_TOO_SLOW } from '@oddsboard/model'
+import { CLOSE_TOO_SLOW, RELAY_PROTOCOL } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import type { Hub, PublishedDelta } from './hub'
 
@@ -33,7 +33,7 @@ export interface RelayCounters {
   slowClientDisconnects: number
   /** Client messages that were not valid JSON, not a known message, binary, or too large. */
   badClientMessages: number
-  /** Resumes answered with the missed deltas / with a snapshot. */
+  /** Connections opened at a position answered with `resumed` + the missed deltas / with a snapshot. */
   resumesReplayed: number
   resumesWithSnapshot: number
   /** Upgrades refused (wrong path or origin not allowed). */
@@ -42,38 +42,32 @@ export interface RelayCounters {
   deadClients: number
 }
 
-/** Client messages (shared/DESIGN.md, "Relay protocol"); unknown extra fields are ignored. */
-const clientMessage = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('resume'),
-    epoch: z.string().max(64),
-    seq: z.number().int().nonnegative(),
-  }),
-  z.object({ type: z.literal('snapshot') }),
-])
+/**
+ * The client messages of protocol {@link RELAY_PROTOCOL}: only the snapshot request (a
+ * client resumes by the position in the URL, never by a message). Extra fields are ignored.
+ */
+const clientMessage: z.ZodType<ClientMessage> = z.object({ type: z.literal('snapshot') })
 
 interface Client {
   ws: WebSocket
   alive: boolean
-  /** Seq of the latest state sent to this client (snapshot or delta); -1 before any. */
-  seq: number
 }
 
 /** Close code for a client message that is not valid (RFC 6455 policy violation). */
 export const CLOSE_POLICY = 1008
 
 /**
- * The `/ws` relay (shared/DESIGN.md, "Relay protocol"). On connect a client gets the hub's
- * snapshot, then every delta (each serialized once by the hub; the same bytes go to every
- * client), and a `feeds` message on every feed state change and every second.
+ * The `/ws` relay, protocol {@link RELAY_PROTOCOL} (apps/proxy/README.md, "Relay protocol").
+ * On connect a client gets the hub's snapshot, then every delta (each serialized once by the
+ * hub; the same bytes go to every client), and a `feeds` message on every feed state change
+ * and every second.
  *
- * Resume: a client that opens `/ws?epoch=E&seq=N` gets, instead of the first snapshot, the
- * deltas after N from the ring buffer when E is current and they are still there (else the
- * snapshot). A `{"type":"resume","epoch","seq"}` message is answered the same way but
- * relative to what the connection was already sent, so nothing is sent twice: after the
- * snapshot sent on connect there is nothing missing and nothing is sent.
- * `{"type":"snapshot"}` always gets a snapshot. An invalid client message is counted and
- * answered by closing with 1008; one over `maxPayloadBytes` is closed by `ws` with 1009
+ * Resume, the one way: a client that opens `/ws?epoch=E&seq=N` gets, instead of the
+ * snapshot, a `resumed` message echoing E and N followed by the deltas after N from the
+ * ring buffer, when E is current and they are all still there; else the snapshot. Either
+ * way the first message of a connection carries `protocol`. `{"type":"snapshot"}` always
+ * gets a snapshot. Any other client message (including version 1's `resume`) is counted
+ * and answered by closing with 1008; one over `maxPayloadBytes` is closed by `ws` with 1009
  * (also counted).
  *
  * Refuses upgrades to other paths (404) and from origins outside `allowedOrigins` (403).
@@ -189,7 +183,7 @@ export class Relay {
   }
 
   private connected(ws: WebSocket, url: URL): void {
-    const client: Client = { ws, alive: true, seq: -1 }
+    const client: Client = { ws, alive: true }
     this.clientSet.add(client)
     ws.on('pong', () => {
       client.alive = true
@@ -201,13 +195,12 @@ export class Relay {
     })
     ws.on('close', () => this.clientSet.delete(client))
     const epoch = url.searchParams.get('epoch')
-    const seq = Number(url.searchParams.get('seq') ?? NaN)
-    if (epoch !== null) this.resume(client, epoch, seq)
+    if (epoch !== null) this.resume(client, epoch, url.searchParams.get('seq'))
     else this.sendSnapshot(client)
   }
 
   private message(client: Client, data: Buffer, isBinary: boolean): void {
-    let parsed: z.infer<typeof clientMessage> | null = null
+    let parsed: ClientMessage | null = null
     if (!isBinary) {
       try {
         const r = clientMessage.safeParse(JSON.parse(data.toString('utf8')))
@@ -223,44 +216,46 @@ export class Relay {
       client.ws.close(CLOSE_POLICY, 'invalid message')
       return
     }
-    if (parsed.type === 'snapshot') this.sendSnapshot(client)
-    else this.resume(client, parsed.epoch, parsed.seq)
+    this.sendSnapshot(client)
   }
 
   /**
-   * Answers a resume from `epoch`/`seq`, relative to what this connection was already sent
-   * (so nothing is sent twice): the deltas after max(seq, the client's seq) when `epoch` is
-   * current and they are buffered; nothing when the connection is already up to date (as
-   * it is after the snapshot sent on connect); else a snapshot.
+   * Opens a connection at the position `epoch`/`seq` (from the URL): when `epoch` is
+   * current and every delta after `seq` is still buffered, a `resumed` message then those
+   * deltas; else (another epoch, a seq that is not a whole number, too old or from the
+   * future) the snapshot. Runs synchronously at connect, so no live delta can come between.
    */
-  private resume(client: Client, epoch: string, seq: number): void {
-    const upToDate = client.seq === this.hub.seq
-    const deltas =
-      epoch === this.hub.epoch && Number.isInteger(seq)
-        ? this.hub.deltasSince(Math.max(seq, client.seq))
-        : null
-    if (deltas === null && !upToDate) {
+  private resume(client: Client, epoch: string, seqText: string | null): void {
+    const seq = Number(seqText ?? NaN)
+    const deltas = epoch === this.hub.epoch && seqText !== '' ? this.hub.deltasSince(seq) : null
+    if (deltas === null) {
       this.counters.resumesWithSnapshot++
       this.sendSnapshot(client)
       return
     }
     this.counters.resumesReplayed++
-    for (const payload of deltas ?? []) {
+    const resumed: ResumedMessage = {
+      type: 'resumed',
+      protocol: RELAY_PROTOCOL,
+      epoch,
+      seq,
+    }
+    if (!this.send(client, JSON.stringify(resumed))) return
+    for (const payload of deltas) {
       this.counters.deltasSent++
       if (!this.send(client, payload)) return
     }
-    client.seq = this.hub.seq
   }
 
   private sendSnapshot(client: Client): void {
     this.counters.snapshotsSent++
-    if (this.send(client, this.hub.snapshotJson())) client.seq = this.hub.seq
+    this.send(client, this.hub.snapshotJson())
   }
 
   private broadcastDelta(d: PublishedDelta): void {
     for (const client of this.clientSet) {
       this.counters.deltasSent++
-      if (this.send(client, d.payload)) client.seq = d.message.seq
+      this.send(client, d.payload)
     }
   }
 

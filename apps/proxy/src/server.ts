@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { Feed, Logger } from '@oddsboard/feedkit'
 import type { ProxyConfig } from './config'
 import { effectiveOrigins } from './config'
+import { PriceHistory } from './history'
 import { createHttpApp } from './http'
 import { Hub } from './hub'
 import { childLogger } from './logger'
@@ -15,6 +16,8 @@ export interface RunningProxy {
   url: string
   port: number
   hub: Hub
+  /** The price-history projection of the hub's deltas (`/api/history`). */
+  history: PriceHistory
   relay: Relay
   /** Stops the feeds, closes the simulators, closes ws clients with 1001, then the HTTP server. */
   close(): Promise<void>
@@ -54,10 +57,11 @@ export async function startProxy(
   const hub = new Hub({
     coalesceMs: config.coalesceMs,
     ringSize: config.ringSize,
-    historyPoints: config.historyPoints,
     logger: childLogger(logger, { component: 'hub' }),
   })
   for (const feed of feeds) hub.addFeed(feed)
+  const history = new PriceHistory()
+  hub.onDelta((d) => history.apply(d.message))
 
   const server = createServer()
   try {
@@ -88,6 +92,7 @@ export async function startProxy(
     'request',
     createHttpApp({
       hub,
+      history,
       registry,
       webDist: config.webDist,
       logger: childLogger(logger, { component: 'http' }),
@@ -102,6 +107,7 @@ export async function startProxy(
     url,
     port,
     hub,
+    history,
     relay,
     close() {
       closing ??= (async () => {

@@ -1,6 +1,6 @@
 import type { Op, Selection } from '@oddsboard/model'
 
-/** A selection upsert with the given decimal odds, for tests and the bench. */
+/** A selection upsert (a valid `Selection`) with the given decimal odds, for tests. */
 export function selectionOp(n: number, odds: number | null, extra: Partial<Selection> = {}): Op {
   return {
     op: 'upsert',
@@ -14,12 +14,13 @@ export function selectionOp(n: number, odds: number | null, extra: Partial<Selec
       order: n,
       odds,
       suspended: false,
+      updatedAt: 1_000,
       ...extra,
     },
   }
 }
 
-/** An event upsert, for tests. */
+/** An event upsert (a valid `Event`, live, no clock), for tests. */
 export function eventOp(n: number, name = `Home ${n} - Away ${n}`): Op {
   return {
     op: 'upsert',
@@ -32,6 +33,7 @@ export function eventOp(n: number, name = `Home ${n} - Away ${n}`): Op {
       name,
       participants: [`Home ${n}`, `Away ${n}`],
       status: 'live',
+      updatedAt: 1_000,
     },
   }
 }

@@ -20,6 +20,7 @@ const sel = (id: string, odds: number | null): Selection => ({
   order: 0,
   odds,
   suspended: false,
+  updatedAt: 1_000,
 })
 const event: Entity = {
   kind: 'event',
@@ -30,6 +31,7 @@ const event: Entity = {
   name: 'A v B',
   participants: ['A', 'B'],
   status: 'live',
+  updatedAt: 1_000,
 }
 
 describe('applyOps', () => {

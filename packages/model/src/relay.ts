@@ -3,8 +3,20 @@ import type { Op } from './ops'
 
 /**
  * Messages of the relay protocol between the proxy and browsers, JSON over `ws://HOST:PORT/ws`
- * (shared/DESIGN.md, "Relay protocol"; modelled on Centrifugo's epoch + offset streams).
+ * (shared/DESIGN.md, "Relay protocol"; modelled on Centrifugo's epoch + offset streams;
+ * apps/proxy/README.md, "Relay protocol", is the reference for version 2).
  */
+
+/**
+ * Version of the relay protocol this code speaks. The first message of every connection
+ * (`snapshot` or `resumed`) carries it in `protocol`; a client that gets another value (or
+ * none: version 1 had no such field) must stop and say so rather than guess.
+ *
+ * Version 2 (this one): one resume path, the position in the URL (`/ws?epoch=E&seq=N`);
+ * a resumed connection opens with a `resumed` message; the only client message is
+ * `{"type":"snapshot"}`. Version 1 also took a `{"type":"resume"}` message.
+ */
+export const RELAY_PROTOCOL = 2
 
 /** Connection state of one upstream feed. */
 export type FeedState = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'down'
@@ -27,9 +39,14 @@ export interface FeedStatus {
   error?: string
 }
 
-/** First message on every connection: the whole state at `seq`. */
+/**
+ * The whole state at `seq`: the first message of a connection that did not resume (or could
+ * not: unknown epoch, position no longer buffered), and the answer to a snapshot request.
+ */
 export interface SnapshotMessage {
   type: 'snapshot'
+  /** {@link RELAY_PROTOCOL} of the proxy that sent it. */
+  protocol: number
   /** Changes whenever the proxy restarts or rebuilds its state. */
   epoch: string
   seq: number
@@ -38,12 +55,26 @@ export interface SnapshotMessage {
   feeds: FeedStatus[]
 }
 
+/**
+ * The first message of a connection opened at a position (`/ws?epoch=E&seq=N`) that the
+ * proxy can resume: `epoch` and `seq` echo that position; the deltas after `seq` follow at
+ * once (none when it is current), then live deltas as usual.
+ */
+export interface ResumedMessage {
+  type: 'resumed'
+  /** {@link RELAY_PROTOCOL} of the proxy that sent it. */
+  protocol: number
+  epoch: string
+  /** The position resumed from: the next delta has `seq + 1`. */
+  seq: number
+}
+
 /** Ops coalesced over a short window (≤ 50 ms); `seq` is the previous seq + 1. */
 export interface DeltaMessage {
   type: 'delta'
   epoch: string
   seq: number
-  /** When the hub published it, epoch ms. */
+  /** When the hub published it, epoch ms; also the time of the price points it makes. */
   ts: number
   ops: Op[]
 }
@@ -55,25 +86,67 @@ export interface FeedsMessage {
 }
 
 /** Every message the proxy sends. */
-export type ServerMessage = SnapshotMessage | DeltaMessage | FeedsMessage
-
-/** A reconnecting client asks for the deltas after `seq` of `epoch`. */
-export interface ResumeMessage {
-  type: 'resume'
-  epoch: string
-  seq: number
-}
+export type ServerMessage = SnapshotMessage | ResumedMessage | DeltaMessage | FeedsMessage
 
 /** A client that saw a gap asks for a fresh snapshot. */
 export interface SnapshotRequestMessage {
   type: 'snapshot'
 }
 
-/** Every message a browser may send. */
-export type ClientMessage = ResumeMessage | SnapshotRequestMessage
+/** Every message a browser may send (resuming is done by the URL, never by a message). */
+export type ClientMessage = SnapshotRequestMessage
 
 /** Close code for a client whose socket buffer went over the limit; it should resume. */
 export const CLOSE_TOO_SLOW = 4008
 
 /** One point of a selection's price history: [epoch ms, decimal odds]. */
 export type PricePoint = [ts: number, odds: number]
+
+/**
+ * The one bound of price history, in points per selection, shared by the proxy's history
+ * projection (`GET /api/history`) and the browser's copy of it, so both hold the same points.
+ * 240 covers the Movers view's longest window (15 min) for a price that moves every few
+ * seconds; a quiet price keeps its older points, so its last change stays known.
+ */
+export const PRICE_HISTORY_POINTS = 240
+
+/**
+ * A selection's history after its price became `point[1]` (decimal odds) at `point[0]`
+ * (epoch ms): `points` itself when that is already its last price (no point for a change of
+ * another field), else a new array with the point appended, dropping the oldest beyond
+ * `limit`. `points` is never mutated, so a caller can hand it out as is.
+ */
+export function appendPricePoint(
+  points: readonly PricePoint[] | undefined,
+  point: PricePoint,
+  limit: number = PRICE_HISTORY_POINTS,
+): readonly PricePoint[] {
+  if (points === undefined || points.length === 0) return [point]
+  if (points[points.length - 1]![1] === point[1]) return points
+  const next = points.length >= limit ? points.slice(points.length - limit + 1) : points.slice()
+  next.push(point)
+  return next
+}
+
+/**
+ * Merges a selection's history as the proxy serves it (`theirs`, authoritative for its own
+ * time range) with what this side recorded (`mine`): `mine`'s points older than `theirs`'
+ * first, then `theirs`, then `mine`'s points newer than `theirs`' last; bounded to the last
+ * `limit`. All times are the hub's (delta `ts`), so both sides' points are comparable.
+ * Returns `mine` itself when `theirs` is empty.
+ */
+export function mergePriceHistory(
+  mine: readonly PricePoint[],
+  theirs: readonly PricePoint[],
+  limit: number = PRICE_HISTORY_POINTS,
+): readonly PricePoint[] {
+  if (theirs.length === 0) return mine
+  const first = theirs[0]![0]
+  const last = theirs[theirs.length - 1]![0]
+  const merged = [
+    ...mine.filter((p) => p[0] < first),
+    ...theirs,
+    ...mine.filter((p) => p[0] > last),
+  ]
+  return merged.length > limit ? merged.slice(merged.length - limit) : merged
+}

@@ -1,13 +1,7 @@
 import type { Entity, Selection, SnapshotMessage } from '@oddsboard/model'
+import { PRICE_HISTORY_POINTS, RELAY_PROTOCOL } from '@oddsboard/model'
 import { describe, expect, it } from 'vitest'
-import {
-  applyServerMessage,
-  emptyBoard,
-  HISTORY_LIMIT,
-  lastChange,
-  mergeHistory,
-  type BoardData,
-} from './board'
+import { applyServerMessage, emptyBoard, lastChange, mergeHistory, type BoardData } from './board'
 
 const sel = (id: string, odds: number | null, extra: Partial<Selection> = {}): Selection => ({
   kind: 'selection',
@@ -19,11 +13,13 @@ const sel = (id: string, odds: number | null, extra: Partial<Selection> = {}): S
   order: 0,
   odds,
   suspended: false,
+  updatedAt: 500,
   ...extra,
 })
 
 const snapshot = (entities: Entity[], seq = 10, epoch = 'E1'): SnapshotMessage => ({
   type: 'snapshot',
+  protocol: RELAY_PROTOCOL,
   epoch,
   seq,
   entities,
@@ -51,7 +47,8 @@ describe('applyServerMessage', () => {
     expect(d.seq).toBe(10)
     expect(d.entities.selection.get('a')?.odds).toBe(2)
     expect(d.feeds.winamax?.state).toBe('live')
-    expect(d.history.get('a')).toEqual([[1000, 2]])
+    // history comes from the proxy (mergeHistory) and the deltas, never from the page's clock
+    expect(d.history.size).toBe(0)
   })
 
   it('applies a following delta and records the move up or down with the previous odds', () => {
@@ -74,10 +71,32 @@ describe('applyServerMessage', () => {
     expect(data.seq).toBe(11)
     expect(data.moves.get('a')).toEqual({ ts: 5000, dir: 1, prev: 2 })
     expect(data.moves.get('b')).toEqual({ ts: 5000, dir: -1, prev: 3 })
-    expect(data.history.get('a')).toEqual([
-      [1000, 2],
+    expect(data.history.get('a')).toEqual([[5000, 2.5]])
+    const seeded = mergeHistory(d0, { a: [[900, 2]] })
+    const next = applyServerMessage(
+      seeded,
+      {
+        type: 'delta',
+        epoch: 'E1',
+        seq: 11,
+        ts: 5000,
+        ops: [{ op: 'upsert', entity: sel('a', 2.5) }],
+      },
+      6000,
+    ).data
+    expect(next.history.get('a')).toEqual([
+      [900, 2],
       [5000, 2.5],
     ])
+  })
+
+  it('continues a resumed connection at its own position, else asks for a snapshot', () => {
+    const d0 = start()
+    const resumed = (epoch: string, seq: number) =>
+      applyServerMessage(d0, { type: 'resumed', protocol: RELAY_PROTOCOL, epoch, seq }, 0)
+    expect(resumed('E1', 10)).toEqual({ data: d0, needSnapshot: false })
+    expect(resumed('E1', 9).needSnapshot).toBe(true)
+    expect(resumed('E0', 10).needSnapshot).toBe(true)
   })
 
   it('asks for a snapshot on a seq gap or another epoch and leaves the state untouched', () => {
@@ -112,7 +131,7 @@ describe('applyServerMessage', () => {
   })
 
   it('records no move or history point when only a non-price field changed', () => {
-    const d0 = start()
+    const d0 = mergeHistory(start(), { a: [[900, 2]] })
     const historyBefore = d0.history.get('a')
     const { data } = applyServerMessage(
       d0,
@@ -153,9 +172,10 @@ describe('applyServerMessage', () => {
     expect(d2.history.has('a')).toBe(false)
   })
 
-  it('counts a price that changed across a resync snapshot as a move', () => {
+  it('counts a price that changed across a resync snapshot as a move and drops its untrue history', () => {
+    const before = mergeHistory(start(), { a: [[900, 2]], b: [[900, 3]] })
     const d = applyServerMessage(
-      start(),
+      before,
       snapshot([sel('a', 1.5), sel('b', 3)], 40, 'E2'),
       9000,
     ).data
@@ -163,11 +183,13 @@ describe('applyServerMessage', () => {
     expect(d.moves.get('a')).toEqual({ ts: 9000, dir: -1, prev: 2 })
     expect(d.moves.has('b')).toBe(false)
     expect(d.snapshots).toBe(2)
+    expect(d.history.has('a')).toBe(false) // its last point (2) is no longer the price
+    expect(d.history.get('b')).toEqual([[900, 3]])
   })
 
   it('keeps the price history bounded', () => {
     let d = start()
-    for (let i = 0; i < HISTORY_LIMIT + 20; i++)
+    for (let i = 0; i < PRICE_HISTORY_POINTS + 20; i++)
       d = applyServerMessage(
         d,
         {
@@ -179,8 +201,8 @@ describe('applyServerMessage', () => {
         },
         0,
       ).data
-    expect(d.history.get('a')!.length).toBe(HISTORY_LIMIT)
-    expect(d.history.get('a')!.at(-1)![0]).toBe(2000 + HISTORY_LIMIT + 19)
+    expect(d.history.get('a')!.length).toBe(PRICE_HISTORY_POINTS)
+    expect(d.history.get('a')!.at(-1)![0]).toBe(2000 + PRICE_HISTORY_POINTS + 19)
   })
 
   it('replaces feed statuses on a feeds message', () => {
@@ -208,21 +230,37 @@ describe('applyServerMessage', () => {
 })
 
 describe('mergeHistory', () => {
-  it('puts older server points before the browser history and ignores unknown ids', () => {
-    const d = mergeHistory(start(), {
+  it('takes the proxy history under the deltas seen since, and ignores unknown ids', () => {
+    const d1 = applyServerMessage(
+      start(),
+      {
+        type: 'delta',
+        epoch: 'E1',
+        seq: 11,
+        ts: 1200,
+        ops: [{ op: 'upsert', entity: sel('a', 2.1) }],
+      },
+      0,
+    ).data
+    // fetched after that delta: the proxy has it too (same hub time)
+    const d = mergeHistory(d1, {
       a: [
         [100, 1.9],
-        [500, 1.95],
-        [1000, 2],
+        [500, 2],
+        [1200, 2.1],
       ],
       zzz: [[1, 5]],
+      b: [[1, 'x']] as never,
     })
+    expect(d).not.toBe(d1)
     expect(d.history.get('a')).toEqual([
       [100, 1.9],
-      [500, 1.95],
-      [1000, 2],
+      [500, 2],
+      [1200, 2.1],
     ])
     expect(d.history.has('zzz')).toBe(false)
+    expect(d.history.has('b')).toBe(false)
+    expect(mergeHistory(d, {})).toBe(d)
   })
 })
 

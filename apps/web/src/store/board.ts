@@ -1,6 +1,9 @@
 import {
+  appendPricePoint,
   applyOps,
   emptyState,
+  mergePriceHistory,
+  PRICE_HISTORY_POINTS,
   stateFromEntities,
   type EntityState,
   type FeedStatus,
@@ -26,9 +29,6 @@ export interface PriceMove {
   prev: number
 }
 
-/** Upper bound of points kept per selection in the browser's price history. */
-export const HISTORY_LIMIT = 240
-
 /** Everything the relay stream has told this browser. */
 export interface BoardData {
   entities: EntityState
@@ -40,8 +40,11 @@ export interface BoardData {
   /** Last change per selection id (updated in place; entries are replaced, never mutated). */
   moves: Map<string, PriceMove>
   /**
-   * Recent [epoch ms, decimal odds] points per selection id, oldest first, bounded
-   * (updated in place; each array is replaced on append, never mutated).
+   * Recent [epoch ms, decimal odds] points per selection id, oldest first: the proxy's
+   * price-history projection (`GET /api/history`, merged by {@link mergeHistory}) extended
+   * by the deltas with the same rule and the same bound (the model's PRICE_HISTORY_POINTS),
+   * all at the hub's times (delta `ts`). Updated in place; each array is replaced on
+   * append, never mutated.
    */
   history: Map<string, readonly PricePoint[]>
   /** Bumped on every snapshot, so views can tell a resync from a delta. */
@@ -93,24 +96,14 @@ export function lastChange(
   return undefined
 }
 
-function appendPoint(
-  history: readonly PricePoint[] | undefined,
-  point: PricePoint,
-): readonly PricePoint[] {
-  if (history === undefined) return [point]
-  const last = history[history.length - 1]
-  if (last !== undefined && last[1] === point[1]) return history
-  const next = history.length >= HISTORY_LIMIT ? history.slice(1) : history.slice()
-  next.push(point)
-  return next
-}
-
 /**
- * Records a move and a history point for every selection whose decimal odds differ between
- * `before` and `after`, writing into `moves` and `history` in place. Those two maps grow to
- * one entry per selection (30,000 in the browser bench); copying them on every delta (20/s)
- * was the bench's longest task, so they are owned by the board and updated in place, while
- * each entry (a move, a history array) is replaced, never mutated, so selectors see changes.
+ * Records a move for every selection whose decimal odds differ between `before` and
+ * `after`, and, when `history` is given, a history point at `ts` (the proxy's projection
+ * does the same for the same delta), writing into `moves` and `history` in place. Those two
+ * maps grow to one entry per selection (30,000 in the browser bench); copying them on every
+ * delta (20/s) was the bench's longest task, so they are owned by the board and updated in
+ * place, while each entry (a move, a history array) is replaced, never mutated, so
+ * selectors see changes.
  */
 function trackMoves(
   before: ReadonlyMap<string, Selection>,
@@ -118,7 +111,7 @@ function trackMoves(
   changed: Iterable<string>,
   ts: number,
   moves: Map<string, PriceMove>,
-  history: Map<string, readonly PricePoint[]>,
+  history: Map<string, readonly PricePoint[]> | null,
 ): void {
   for (const id of changed) {
     const next = after.get(id)
@@ -126,9 +119,31 @@ function trackMoves(
     if (next === undefined || next.odds === null) continue
     if (prev !== undefined && prev.odds !== null && prev.odds !== next.odds)
       moves.set(id, { ts, dir: next.odds > prev.odds ? 1 : -1, prev: prev.odds })
-    if (prev === undefined || prev.odds !== next.odds)
-      history.set(id, appendPoint(history.get(id), [ts, next.odds]))
+    if (history !== null && (prev === undefined || prev.odds !== next.odds)) {
+      const points = history.get(id)
+      const appended = appendPricePoint(points, [ts, next.odds], PRICE_HISTORY_POINTS)
+      if (appended !== points) history.set(id, appended)
+    }
   }
+}
+
+/**
+ * The histories still true after a snapshot: those of selections it still has whose last
+ * point is the snapshot's price. A history that missed a change is dropped rather than
+ * shown with a wrong last price; the proxy's history (seeded after every snapshot) brings
+ * it back whole.
+ */
+function historyAfterSnapshot(
+  history: ReadonlyMap<string, readonly PricePoint[]>,
+  selections: ReadonlyMap<string, Selection>,
+): Map<string, readonly PricePoint[]> {
+  const out = new Map<string, readonly PricePoint[]>()
+  for (const [id, points] of history) {
+    const odds = selections.get(id)?.odds
+    if (odds === undefined) continue
+    if (odds === null || points[points.length - 1]?.[1] === odds) out.set(id, points)
+  }
+  return out
 }
 
 /** Drops moves and history of selections that no longer exist. */
@@ -139,12 +154,16 @@ function prune<T>(map: ReadonlyMap<string, T>, keep: ReadonlyMap<string, unknown
 }
 
 /**
- * Applies one relay message (shared/DESIGN.md, "Relay protocol") to `data`.
+ * Applies one relay message (apps/proxy/README.md, "Relay protocol") to `data`. The
+ * protocol version of a connection's first message is checked by the relay client, not here.
  * - snapshot: replaces the state; moves are kept (and a price that changed across the
- *   resync counts as a move at `now`), history of vanished selections is dropped.
- * - delta: applied with `applyOps` only when it follows on (same epoch, `seq` = last + 1);
- *   an older seq is a duplicate and ignored; a gap or another epoch sets `needSnapshot`
- *   and leaves the state untouched (never guess).
+ *   resync counts as a move at `now`); history is kept only where it is still true (see
+ *   `historyAfterSnapshot`): the caller seeds it again from `GET /api/history`.
+ * - resumed: the connection continues from `epoch`/`seq`; when that is not where this
+ *   board is, `needSnapshot` (never guess).
+ * - delta: applied with `applyOps` only when it follows on (same epoch, `seq` = last + 1),
+ *   extending the price history at the delta's `ts`; an older seq is a duplicate and
+ *   ignored; a gap or another epoch sets `needSnapshot` and leaves the state untouched.
  * - feeds: replaces the per-book status.
  * @throws InvalidOpError (from applyOps) when a delta carries a malformed op; `data` is untouched.
  */
@@ -154,8 +173,8 @@ export function applyServerMessage(data: BoardData, msg: ServerMessage, now: num
       const entities = stateFromEntities(msg.entities)
       const before = data.entities.selection
       const moves = prune(data.moves, entities.selection)
-      const history = prune(data.history, entities.selection)
-      trackMoves(before, entities.selection, entities.selection.keys(), now, moves, history)
+      const history = historyAfterSnapshot(data.history, entities.selection)
+      trackMoves(before, entities.selection, entities.selection.keys(), now, moves, null)
       return {
         data: {
           entities,
@@ -170,6 +189,11 @@ export function applyServerMessage(data: BoardData, msg: ServerMessage, now: num
         needSnapshot: false,
       }
     }
+    case 'resumed':
+      return {
+        data,
+        needSnapshot: data.epoch === null || msg.epoch !== data.epoch || msg.seq !== data.seq,
+      }
     case 'delta': {
       if (data.epoch === null) return { data, needSnapshot: false }
       if (msg.epoch !== data.epoch || msg.seq > data.seq + 1) return { data, needSnapshot: true }
@@ -217,9 +241,12 @@ function feedsRecord(feeds: readonly FeedStatus[]): Partial<Record<Source, FeedS
 }
 
 /**
- * Merges server-side history (in place into `data.history`, returning a new board object) (`GET /api/history`: `{ [selectionId]: [ts, odds][] }`) under
- * what the browser already recorded: server points older than the browser's first point
- * come first; the result is bounded to {@link HISTORY_LIMIT}. Unknown selections are ignored.
+ * Seeds the price history from the proxy's projection (`GET /api/history`:
+ * `{ [selectionId]: [epochMs, decimalOdds][] }`), writing into `data.history` in place and
+ * returning a new board object when anything changed. Per selection, the proxy's points
+ * replace this board's within their time range, and this board's older and newer points
+ * are kept ({@link mergePriceHistory}), bounded to the model's PRICE_HISTORY_POINTS.
+ * Unknown selections and malformed points are ignored.
  */
 export function mergeHistory(
   data: BoardData,
@@ -227,16 +254,14 @@ export function mergeHistory(
 ): BoardData {
   let changed = false
   for (const [id, points] of Object.entries(fetched)) {
-    if (!data.entities.selection.has(id) || !Array.isArray(points) || points.length === 0) continue
-    const mine = data.history.get(id) ?? []
-    const firstTs = mine[0]?.[0] ?? Infinity
-    const older = points.filter(
-      (p) =>
-        Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number' && p[0] < firstTs,
+    if (!data.entities.selection.has(id) || !Array.isArray(points)) continue
+    const theirs = points.filter(
+      (p) => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number',
     )
-    if (older.length === 0) continue
-    const merged = [...older, ...mine]
-    data.history.set(id, merged.length > HISTORY_LIMIT ? merged.slice(-HISTORY_LIMIT) : merged)
+    const mine = data.history.get(id) ?? []
+    const merged = mergePriceHistory(mine, theirs, PRICE_HISTORY_POINTS)
+    if (merged === mine) continue
+    data.history.set(id, merged)
     changed = true
   }
   return changed ? { ...data } : data

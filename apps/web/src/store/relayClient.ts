@@ -1,8 +1,36 @@
-import { type ClientMessage, type ServerMessage } from '@oddsboard/model'
+import { RELAY_PROTOCOL, type ClientMessage, type ServerMessage } from '@oddsboard/model'
 import { backoffDelay } from '@oddsboard/feedkit/backoff'
 
-/** State of the browser's own connection to the proxy's relay. */
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'
+/**
+ * State of the browser's own connection to the proxy's relay. `incompatible`: the proxy
+ * speaks another relay protocol version than this page; the client has stopped (reloading
+ * the page, which the proxy serves, fetches a matching app).
+ */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'incompatible'
+
+/** What {@link RelayClientOptions.onState} is told beside the state. */
+export interface ConnectionInfo {
+  reconnects: number
+  /** Wait before the next attempt, ms (state `reconnecting`). */
+  retryInMs?: number
+  /** Why the client stopped, human readable (state `incompatible`). */
+  error?: string
+}
+
+/**
+ * Whether `msg`, the first message of a connection, says the proxy speaks
+ * {@link RELAY_PROTOCOL}: it must be a `snapshot` or `resumed` carrying `protocol`. Returns
+ * null when it does, else the reason (version 1 proxies sent no `protocol` at all).
+ */
+export function protocolMismatch(msg: ServerMessage): string | null {
+  const protocol =
+    msg.type === 'snapshot' || msg.type === 'resumed'
+      ? (msg as { protocol?: unknown }).protocol
+      : undefined
+  if (protocol === RELAY_PROTOCOL) return null
+  const theirs = typeof protocol === 'number' ? `version ${protocol}` : 'an older version (1)'
+  return `the proxy speaks relay protocol ${theirs}, this page speaks version ${RELAY_PROTOCOL}: reload the page`
+}
 
 /** What the relay client needs from the page: how to open a socket, timers, and callbacks. */
 export interface RelayClientOptions {
@@ -10,8 +38,8 @@ export interface RelayClientOptions {
   url: string
   /** Called for every parsed server message, in order. */
   onMessage(msg: ServerMessage): void
-  onState(state: ConnectionState, info: { reconnects: number; retryInMs?: number }): void
-  /** The last position to resume from, or null to get a snapshot. */
+  onState(state: ConnectionState, info: ConnectionInfo): void
+  /** The position to resume from (named in the URL of each connection), or null to get a snapshot. */
   position(): { epoch: string; seq: number } | null
   /** Defaults to the global `WebSocket`. */
   createSocket?: (url: string) => WebSocket
@@ -20,12 +48,16 @@ export interface RelayClientOptions {
 }
 
 /**
- * Keeps one WebSocket to the relay (shared/DESIGN.md, "Relay protocol"): parses messages,
- * reconnects with exponential backoff and jitter after any close (including 4008, "too
- * slow"). A reconnect names its last applied position in the URL (`/ws?epoch=E&seq=N`) so
- * the proxy can replay just the missed deltas instead of the opening snapshot, and also
- * sends the protocol's `resume` message (the proxy answers it relative to what it already
- * sent, so nothing arrives twice).
+ * Keeps one WebSocket to the relay (apps/proxy/README.md, "Relay protocol"): parses
+ * messages, reconnects with exponential backoff and jitter after any close (including 4008,
+ * "too slow"). A reconnect names its last applied position in the URL (`/ws?epoch=E&seq=N`),
+ * the protocol's one way to resume, so the proxy can replay just the missed deltas instead
+ * of the opening snapshot.
+ *
+ * The first message of every connection must carry `protocol` = {@link RELAY_PROTOCOL}
+ * (a `snapshot` or `resumed`); otherwise the client logs the mismatch with
+ * `console.error`, reports state `incompatible` with the reason, closes the socket and
+ * does not reconnect. Nothing of that connection reaches `onMessage`.
  */
 export class RelayClient {
   private socket: WebSocket | null = null
@@ -88,11 +120,10 @@ export class RelayClient {
       return
     }
     this.socket = socket
+    let first = true
     socket.onopen = () => {
       if (this.socket !== socket) return
       this.attempt = 0
-      const pos = this.opts.position()
-      if (pos !== null) this.send({ type: 'resume', epoch: pos.epoch, seq: pos.seq })
       this.opts.onState('open', { reconnects: this.reconnects })
     }
     socket.onmessage = (ev: MessageEvent) => {
@@ -104,6 +135,11 @@ export class RelayClient {
         return
       }
       if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') return
+      if (first) {
+        first = false
+        const mismatch = protocolMismatch(msg)
+        if (mismatch !== null) return this.incompatible(mismatch)
+      }
       this.opts.onMessage(msg)
     }
     socket.onclose = (ev: CloseEvent) => {
@@ -116,6 +152,16 @@ export class RelayClient {
     socket.onerror = () => {
       /* a close event follows */
     }
+  }
+
+  /** Stops for good: the proxy speaks another protocol, so reconnecting cannot help. */
+  private incompatible(error: string): void {
+    console.error(`oddsboard relay: ${error}`)
+    this.stopped = true
+    const s = this.socket
+    this.socket = null
+    if (s !== null) s.close(1000)
+    this.opts.onState('incompatible', { reconnects: this.reconnects, error })
   }
 
   private scheduleReconnect(): void {

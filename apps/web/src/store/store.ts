@@ -10,6 +10,11 @@ export interface BoardStore {
   connection: ConnectionState
   /** Reconnects of the browser's relay socket since the page loaded. */
   relayReconnects: number
+  /**
+   * Why the relay client stopped, human readable, while `connection` is `incompatible`
+   * (the proxy speaks another relay protocol version); else null.
+   */
+  relayError: string | null
   /** Messages applied since load (deltas + snapshots), for the status line. */
   messages: number
 }
@@ -19,6 +24,7 @@ export const boardStore = createStore<BoardStore>(() => ({
   board: emptyBoard(),
   connection: 'connecting',
   relayReconnects: 0,
+  relayError: null,
   messages: 0,
 }))
 
@@ -44,7 +50,11 @@ export function dispatchMessage(msg: ServerMessage, now = Date.now()): boolean {
 
 const HISTORY_BATCH = 100
 
-/** Seeds price history from `GET /api/history?ids=…` in batches; failures are ignored (history then starts now). */
+/**
+ * Seeds price history from the proxy's projection, `GET /api/history?ids=…`, in batches of
+ * {@link HISTORY_BATCH} ids; a failure stops the seeding (history then holds only what the
+ * deltas bring).
+ */
 async function seedHistory(ids: string[], signal: AbortSignal): Promise<void> {
   for (let i = 0; i < ids.length && !signal.aborted; i += HISTORY_BATCH) {
     const batch = ids.slice(i, i + HISTORY_BATCH)
@@ -64,8 +74,10 @@ async function seedHistory(ids: string[], signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Connects the store to the relay at `/ws` of this page's origin: snapshot → state,
- * delta → applyOps, gap → snapshot request, close → reconnect + resume. Returns a stop function.
+ * Connects the store to the relay at `/ws` of this page's origin: snapshot → state and a
+ * history seed, delta → applyOps, gap → snapshot request, close → reconnect at the last
+ * position (the URL), another protocol version → state `incompatible` with the reason.
+ * Returns a stop function.
  */
 export function connectRelay(): () => void {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -88,7 +100,11 @@ export function connectRelay(): () => void {
       }
     },
     onState(connection, info) {
-      boardStore.setState({ connection, relayReconnects: info.reconnects })
+      boardStore.setState({
+        connection,
+        relayReconnects: info.reconnects,
+        relayError: info.error ?? null,
+      })
     },
   })
   client.start()
