@@ -101,7 +101,20 @@ function Help() {
           <span className="stale-badge inline">stale</span> dimmed rows: that book's feed is stale,
           reconnecting or down; its prices may be old.
         </li>
-        <li>Margin = overround of the market (Σ 1/odds − 1). Implied % = 1 / decimal odds.</li>
+        <li>
+          <span className="stale-badge inline event-stale">no update 3 min</span> a live match whose
+          score, clock and prices have not changed upstream for longer than its book's cadence.
+        </li>
+        <li>
+          Prices sit under Home · 1, Draw · X, Away · 2. A match result (1X2) shows bare prices; any
+          other market labels each price (<span className="outcome-label">Over 2.5</span>,{' '}
+          <span className="outcome-label">Player 1</span>,{' '}
+          <span className="outcome-label">No goal</span>), and the Market column names its type.
+        </li>
+        <li>
+          Margin = overround of the whole market (Σ 1/odds − 1 over all its outcomes); none for
+          outrights. Implied % = 1 / decimal odds.
+        </li>
         <li>
           Hover a price for its history chart; Enter or double-click a row for all its outcomes.
         </li>

@@ -64,10 +64,12 @@ export interface TableCommands {
 export const activeTable: { current: TableCommands | null } = { current: null }
 
 /**
- * A live table: TanStack Table sorting over `rows`, pinned favourites on top, optional
- * groups, an expandable detail row, and rows virtualized with TanStack Virtual (or all in
- * the DOM when virtualization is off). Rows are memoized: a price tick re-renders only
- * the cells that read that price.
+ * A live table: the row model of `rows` (`tableItems`: TanStack sorting, row pinning of
+ * favourites on top, optional groups, the expanded detail row), drawn with rows virtualized
+ * by TanStack Virtual (or all in the DOM when virtualization is off). Rows are memoized: a
+ * price tick re-renders only the cells that read that price. A row is dimmed and badged when
+ * its book is stale, or (with `eventOfRow`) when its live event has had no upstream change
+ * for longer than its book's cadence.
  */
 export function DataTable<R extends BaseRow>(props: Props<R>) {
   const { view, rows, columns, defaultSort, eventOf, groupOf, detail } = props

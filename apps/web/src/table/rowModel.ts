@@ -100,18 +100,23 @@ export function tableItems<R extends RowBase>(input: RowModelInput<R>): Item<R>[
     keepPinnedRows: true,
     getRowCanExpand: () => hasDetail,
   })
-  const position = new Map<string, number>()
-  table.getRowModel().rows.forEach((r, i) => position.set(r.id, i))
-  const top = table
-    .getTopRows()
-    .slice()
-    .sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0))
+  const sorted = table.getRowModel()
+  let top = table.getTopRows()
+  if (top.length > 1) {
+    // TanStack keeps pins in the order they were pinned; ours follow the sort like other rows.
+    const position = new Map<string, number>()
+    sorted.rows.forEach((r, i) => position.set(r.id, i))
+    top = top.slice().sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0))
+  }
+  // At most one row is expanded: ask TanStack about that one row, not about every row.
+  const open = expandedId === null ? undefined : sorted.rowsById[expandedId]
+  const openId = open?.getIsExpanded() ? open.id : null
 
   const out: Item<R>[] = []
   type TRow = (typeof top)[number]
   const push = (r: TRow, pinned: boolean) => {
     out.push({ type: 'row', key: r.id, row: r.original, pinned })
-    if (r.getIsExpanded()) out.push({ type: 'detail', key: `d:${r.id}`, row: r.original })
+    if (r.id === openId) out.push({ type: 'detail', key: `d:${r.id}`, row: r.original })
   }
   for (const r of top) push(r, true)
   const center = table.getCenterRows()
