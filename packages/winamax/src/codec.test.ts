@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { mFrames, readCapture } from './capture'
 import {
-  checkEntities,
   decodeEventFrame,
   decodeMEvent,
   decodeMPayload,
   encodeMFrame,
+  PAYLOAD_LIMITS,
   WinamaxPayloadError,
 } from './codec'
 
@@ -71,20 +71,40 @@ describe('decodeMPayload', () => {
     expect(() => decodeMEvent([])).toThrow(WinamaxPayloadError)
   })
 
-  it('checkEntities lists ids and rejects entities that are not objects or null', () => {
-    expect(checkEntities({ matches: { '1': {}, '2': null }, odds: { '3': 'x' } })).toEqual({
-      matches: ['1', '2'],
-      odds: ['3'],
+  it('rejects entities that are not objects or null, naming the entity', () => {
+    expect(decodeMPayload({ matches: { '1': {}, '2': null }, odds: { '3': 'x' } })).toEqual({
+      matches: { '1': {}, '2': null },
+      odds: { '3': 'x' },
     })
-    expect(() => checkEntities({ bets: { '1': [1] } } as never)).toThrow(WinamaxPayloadError)
-    expect(() => checkEntities({ sports: { '1': 'Football' } } as never)).toThrow(/sports\[1\]/)
+    expect(() => decodeMPayload({ bets: { '1': [1] } })).toThrow(WinamaxPayloadError)
+    expect(() => decodeMPayload({ sports: { '1': 'Football' } })).toThrow(/sports\[1\]/)
+  })
+
+  it('refuses nesting and size beyond the bounds, without recursion', () => {
+    const deep = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels)
+    // The payload is level 1, `matches` 2, the match 3 (the outermost of `deep`'s objects).
+    const ok = `{"matches":{"1":${deep(PAYLOAD_LIMITS.maxDepth - 2)}}}`
+    expect(() => decodeMPayload(ok)).not.toThrow()
+    const over = `{"matches":{"1":${deep(PAYLOAD_LIMITS.maxDepth - 1)}}}`
+    expect(() => decodeMPayload(over)).toThrow(/nests deeper than 32 levels \(under matches\.1/)
+    // 100,000 levels: refused at level 33, no stack overflow.
+    expect(() => decodeMPayload(`{"settings":${deep(100_000)}}`)).toThrow(WinamaxPayloadError)
+    const wide = {
+      odds: Object.fromEntries(Array.from({ length: PAYLOAD_LIMITS.maxValues }, (_, i) => [i, 2])),
+    }
+    expect(() => decodeMPayload(wide)).toThrow(/more than 2000000 values/)
+  })
+
+  it('the capture stays far inside the bounds', () => {
+    for (const f of mFrames(readCapture().frames))
+      expect(() => decodeMEvent(decodeEventFrame(f.data).args)).not.toThrow()
   })
 
   it('property: any JSON value is accepted or rejected with WinamaxPayloadError, nothing else', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         try {
-          checkEntities(decodeMPayload(value))
+          decodeMPayload(value)
         } catch (err) {
           expect(err).toBeInstanceOf(WinamaxPayloadError)
         }

@@ -74,14 +74,39 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Validates the envelope of an `m` event's argument and returns it typed: a plain object
- * whose collections (`sports` … `outcomes`) and `odds`, when present, are plain objects,
- * and whose `requestId`, when present, is a string. The entities inside are checked by
- * {@link checkEntities} (the store does it, atomically, as it merges). A string argument is
- * read as JSON text; the object itself is returned, not a copy.
- * @throws WinamaxPayloadError for invalid JSON or any of the shapes above.
+ * Bounds on an `m` payload, from what the book sends (captures/winamax): the 1,539,232-character
+ * snapshot holds 114,810 JSON values and nests 7 levels deep (payload → `matches` → match →
+ * `highlights` → item → `eventType` → field). Anything far beyond is refused as a bad frame
+ * before it touches the store (issue 13: a 20,000-level field overflowed the merge's stack).
  */
-export function decodeMPayload(value: unknown): WinamaxPayload {
+export const PAYLOAD_LIMITS = {
+  /** Deepest nesting of objects and arrays, the payload itself being level 1. */
+  maxDepth: 32,
+  /** Most JSON values (objects, arrays and scalars, the payload included) in one payload. */
+  maxValues: 2_000_000,
+} as const
+
+declare const decoded: unique symbol
+
+/**
+ * A payload that {@link decodeMPayload} checked whole; the only kind the store accepts, so
+ * a payload is decoded once, by whoever receives it (the feed), and never again.
+ */
+export type DecodedPayload = WinamaxPayload & { readonly [decoded]: true }
+
+/**
+ * Validates an `m` event's argument and returns it typed, checked whole, so that the store
+ * never sees a payload it cannot apply entirely:
+ * - a plain object whose collections (`sports` … `outcomes`) and `odds`, when present, are
+ *   plain objects, and whose `requestId`, when present, is a string;
+ * - every entity of a collection a plain object or `null` (removed);
+ * - at most {@link PAYLOAD_LIMITS} `maxDepth` levels of nesting and `maxValues` values.
+ * Odds values are not checked here: the store rejects bad ones one by one (counted, not fatal).
+ * A string argument is read as JSON text; the object itself is returned, not a copy.
+ * @throws WinamaxPayloadError for invalid JSON or any of the shapes and bounds above; the
+ *   message is the bad-frame reason (e.g. `m payload nests deeper than 32 levels (matches.…)`).
+ */
+export function decodeMPayload(value: unknown): DecodedPayload {
   let v = value
   if (typeof v === 'string') {
     try {
@@ -105,11 +130,92 @@ export function decodeMPayload(value: unknown): WinamaxPayload {
   if (v.requestId !== undefined && typeof v.requestId !== 'string') {
     throw new WinamaxPayloadError(`requestId must be a string, got ${describe(v.requestId)}`)
   }
-  return v as WinamaxPayload
+  checkBounds(v)
+  return v as DecodedPayload
 }
 
-/** The ids of each collection of a payload (and of `odds`), in payload order. */
-export type PayloadIds = Partial<Record<EntityCollection | 'odds', string[]>>
+/** Values left to count in the payload being checked by {@link checkBounds}. */
+let valuesLeft = 0
+
+/**
+ * Throws at the first bound of {@link PAYLOAD_LIMITS} the payload passes. Recursive, but
+ * never deeper than `maxDepth`: a hostile depth is refused, not followed.
+ */
+function checkBounds(root: Record<string, unknown>): void {
+  valuesLeft = PAYLOAD_LIMITS.maxValues - 1
+  const path: string[] = []
+  const keys = Object.keys(root)
+  valuesLeft -= keys.length
+  for (const k of keys) {
+    const child = root[k]
+    if (typeof child !== 'object' || child === null) continue
+    const ok = COLLECTION_NAMES.has(k)
+      ? walkCollection(k as EntityCollection, child as Record<string, unknown>, path)
+      : walk(child, 2, path)
+    if (!ok) {
+      path.push(k)
+      throw new WinamaxPayloadError(
+        `m payload nests deeper than ${PAYLOAD_LIMITS.maxDepth} levels (under ${path.reverse().slice(0, 3).join('.')})`,
+      )
+    }
+  }
+  if (valuesLeft < 0) tooMany()
+}
+
+const COLLECTION_NAMES: ReadonlySet<string> = new Set(ENTITY_COLLECTIONS)
+
+/** A collection (level 2): each entity checked (see {@link checkEntity}) and walked. */
+function walkCollection(name: EntityCollection, coll: Record<string, unknown>, path: string[]) {
+  const ids = Object.keys(coll)
+  valuesLeft -= ids.length
+  if (valuesLeft < 0) tooMany()
+  for (let i = 0; i < ids.length; i++) {
+    const e = coll[ids[i]!]
+    if (e === null) continue
+    checkEntity(name, ids[i]!, e)
+    if (!walk(e as object, 3, path)) {
+      path.push(ids[i]!)
+      return false
+    }
+  }
+  return true
+}
+
+/** False when `node` nests too deep; `path` then gets the keys down to it, deepest first. */
+function walk(node: object, depth: number, path: string[]): boolean {
+  if (Array.isArray(node)) {
+    valuesLeft -= node.length
+    if (valuesLeft < 0) tooMany()
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i]
+      if (typeof child === 'object' && child !== null && !descend(child, depth, path)) {
+        path.push(String(i))
+        return false
+      }
+    }
+    return true
+  }
+  const obj = node as Record<string, unknown>
+  const keys = Object.keys(obj)
+  valuesLeft -= keys.length
+  if (valuesLeft < 0) tooMany()
+  for (let i = 0; i < keys.length; i++) {
+    const child = obj[keys[i]!]
+    if (typeof child === 'object' && child !== null && !descend(child, depth, path)) {
+      path.push(keys[i]!)
+      return false
+    }
+  }
+  return true
+}
+
+function descend(child: object, depth: number, path: string[]): boolean {
+  return depth < PAYLOAD_LIMITS.maxDepth && walk(child, depth + 1, path)
+}
+
+function tooMany(): never {
+  throw new WinamaxPayloadError(`m payload holds more than ${PAYLOAD_LIMITS.maxValues} values`)
+}
 
 /**
  * Checks one entity of a collection: a plain object, or `null` (removed).
@@ -124,29 +230,10 @@ export function checkEntity(collection: EntityCollection, id: string, e: unknown
 }
 
 /**
- * Checks every entity of a payload whose envelope {@link decodeMPayload} accepted, and
- * returns the ids of each collection. Odds values are not checked here: the normalizer
- * rejects bad ones one by one.
- * @throws WinamaxPayloadError for an entity that is neither a plain object nor `null`.
- */
-export function checkEntities(payload: WinamaxPayload): PayloadIds {
-  const out: PayloadIds = {}
-  for (const name of ENTITY_COLLECTIONS) {
-    const coll = payload[name]
-    if (coll === undefined) continue
-    const ids = Object.keys(coll)
-    for (let i = 0; i < ids.length; i++) checkEntity(name, ids[i]!, coll[ids[i]!])
-    out[name] = ids
-  }
-  if (payload.odds !== undefined) out.odds = Object.keys(payload.odds)
-  return out
-}
-
-/**
  * Decodes the arguments of a Socket.IO `m` event (`args[0]` is the payload).
  * @throws WinamaxPayloadError as {@link decodeMPayload}, or when there is no argument.
  */
-export function decodeMEvent(args: readonly unknown[]): WinamaxPayload {
+export function decodeMEvent(args: readonly unknown[]): DecodedPayload {
   if (args.length === 0) throw new WinamaxPayloadError('m event without payload')
   return decodeMPayload(args[0])
 }

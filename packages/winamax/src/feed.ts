@@ -17,11 +17,11 @@ import { randomUUID } from 'node:crypto'
 import { SocketIoClient } from '@oddsboard/engineio'
 import type { SocketIoClientOptions } from '@oddsboard/engineio'
 import { diffEntities } from '@oddsboard/model'
-import { FeedTracker, silentLogger } from '@oddsboard/feedkit'
-import type { FeedStatus, Op } from '@oddsboard/model'
+import { FeedBase } from '@oddsboard/feedkit'
+import type { Op } from '@oddsboard/model'
 import type { Feed, Logger } from '@oddsboard/feedkit'
 import { decodeMEvent, M_EVENT } from './codec'
-import type { WinamaxPayload, WinamaxSubscription } from './codec'
+import type { DecodedPayload, WinamaxSubscription } from './codec'
 import { WinamaxStore } from './normalize'
 
 /** The real endpoint (captures/winamax header line; EIO/transport are added by the client). */
@@ -42,6 +42,15 @@ export const WINAMAX_ORIGIN = 'https://www.winamax.fr'
 export const BROWSER_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36'
 
+/**
+ * Winamax's expected cadence, ms: the server pushes `m` deltas continuously while matches
+ * are live, and the client pings every `pingInterval` (25 s, captures/README "winamax/",
+ * seeds/000 "Keepalive") with a pong in reply, so even a quiet board hears a packet every
+ * 25 s. Silence for 60 s (two ping rounds and a margin) means stale; the feed then waits for
+ * the next packet (the Engine.IO client's own ping timeout reconnects a dead socket).
+ */
+export const WINAMAX_STALE_AFTER_MS = 60_000
+
 /** Options of {@link createWinamaxFeed}. */
 export interface WinamaxFeedOptions {
   /** Socket.IO endpoint with path, `http(s)://` or `ws(s)://`, e.g. {@link WINAMAX_LIVE_URL}. */
@@ -51,7 +60,7 @@ export interface WinamaxFeedOptions {
   logger?: Logger
   /** Extra headers, merged over `Origin` and `User-Agent`. */
   headers?: Record<string, string>
-  /** No packet for this long (ms) while live → `stale`; default 60 000 (about 2× pingInterval). */
+  /** No packet for this long (ms) while live → `stale`; default {@link WINAMAX_STALE_AFTER_MS}. */
   staleAfterMs?: number
   /** How long to wait for every route's snapshot after a connect (ms); default 15 000. */
   snapshotTimeoutMs?: number
@@ -81,34 +90,26 @@ interface Resync {
   timer: NodeJS.Timeout
 }
 
-class WinamaxFeed implements Feed {
-  readonly source = 'winamax' as const
-  private readonly tracker: FeedTracker
-  private readonly logger: Logger
+class WinamaxFeed extends FeedBase {
   private readonly routes: readonly string[]
-  private readonly staleAfterMs: number
   private readonly snapshotTimeoutMs: number
   private client?: SocketIoClient
   private store = new WinamaxStore()
   private resync: Resync | null = null
-  private staleTimer?: NodeJS.Timeout
-  private lastPacketAt = 0
-  private started = false
-  private stopped = false
 
   constructor(private readonly options: WinamaxFeedOptions) {
+    super({
+      source: 'winamax',
+      logger: options.logger,
+      staleAfterMs: options.staleAfterMs ?? WINAMAX_STALE_AFTER_MS,
+    })
     new URL(options.url) // a TypeError now rather than on every attempt
-    this.logger = options.logger ?? silentLogger
-    this.tracker = new FeedTracker('winamax', this.logger)
     this.routes =
       options.routes && options.routes.length > 0 ? options.routes : DEFAULT_WINAMAX_ROUTES
-    this.staleAfterMs = options.staleAfterMs ?? 60_000
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000
   }
 
-  start(): void {
-    if (this.started || this.stopped) return
-    this.started = true
+  protected onStart(): void {
     const client = new SocketIoClient({
       url: this.options.url,
       headers: {
@@ -127,35 +128,16 @@ class WinamaxFeed implements Feed {
     client.on('disconnect', (reason) => this.guard('disconnect', () => this.onDisconnect(reason)))
     client.on('state', (state, error) =>
       this.guard('state', () => {
-        if (state === 'reconnecting') this.tracker.setState('reconnecting', error)
+        if (state === 'reconnecting') this.setState('reconnecting', error)
       }),
     )
-    client.on('badPacket', (raw, reason) => this.tracker.badFrame(raw, reason))
-    const every = Math.max(50, Math.min(5_000, Math.floor(this.staleAfterMs / 4)))
-    this.staleTimer = setInterval(() => this.checkStale(), every)
-    this.tracker.setState('connecting')
+    client.on('badPacket', (raw, reason) => this.badFrame(raw, reason))
     client.connect()
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return
-    this.stopped = true
-    clearInterval(this.staleTimer)
+  protected async onStop(): Promise<void> {
     this.endResync()
     await this.client?.close()
-    this.tracker.setState('down')
-  }
-
-  status(): FeedStatus {
-    return this.tracker.status()
-  }
-
-  onOps(listener: (ops: Op[]) => void): () => void {
-    return this.tracker.onOps(listener)
-  }
-
-  onStatus(listener: (status: FeedStatus) => void): () => void {
-    return this.tracker.onStatus(listener)
   }
 
   /** Runs a socket callback so that nothing it throws can take the feed down. */
@@ -175,7 +157,7 @@ class WinamaxFeed implements Feed {
     const resync: Resync = {
       pending: new Map(),
       received: 0,
-      store: new WinamaxStore(),
+      store: new WinamaxStore({ previous: this.store }),
       timer: setTimeout(() => this.resyncTimeout(), this.snapshotTimeoutMs),
     }
     this.resync = resync
@@ -192,28 +174,28 @@ class WinamaxFeed implements Feed {
       this.logger.debug({ source: this.source, event: name }, 'ignored event')
       return
     }
-    let payload: WinamaxPayload
+    let payload: DecodedPayload
     try {
       payload = decodeMEvent(args)
     } catch (err) {
-      this.tracker.badFrame(sampleOf(args), String((err as Error).message))
+      this.badFrame(sampleOf(args), String((err as Error).message))
       return
     }
     const resync = this.resync
     const store = resync !== null ? resync.store : this.store
     let ops: Op[]
     try {
-      const result = store.apply(payload)
+      const result = store.apply(payload, Date.now())
       ops = result.ops
       if (result.rejectedOdds > 0) {
-        this.tracker.badFrame(sampleOf(args), `${result.rejectedOdds} odds value(s) rejected`)
+        this.badFrame(sampleOf(args), `${result.rejectedOdds} odds value(s) rejected`)
       }
     } catch (err) {
-      this.tracker.badFrame(sampleOf(args), String((err as Error).message))
+      this.badFrame(sampleOf(args), String((err as Error).message))
       return
     }
     if (resync === null) {
-      this.tracker.emitOps(ops)
+      this.emitOps(ops)
       return
     }
     // While resyncing, everything goes into the new store; its ops are the diff at the end.
@@ -230,8 +212,8 @@ class WinamaxFeed implements Feed {
     this.endResync()
     const ops = diffEntities(this.store.entities(), resync.store.entities())
     this.store = resync.store
-    this.tracker.emitOps(ops)
-    this.tracker.setState('live')
+    this.emitOps(ops)
+    this.setState('live')
     this.logger.info(
       { source: this.source, ops: ops.length, ...this.store.counts() },
       'snapshot applied',
@@ -245,7 +227,7 @@ class WinamaxFeed implements Feed {
     if (resync.received === 0) {
       // Nothing arrived: keep the old picture rather than wipe it, and keep waiting.
       this.logger.warn({ source: this.source, routes: missing }, 'no snapshot yet')
-      this.tracker.setState(this.tracker.status().state, 'no snapshot from upstream')
+      this.setState(this.state, 'no snapshot from upstream')
       resync.timer = setTimeout(() => this.resyncTimeout(), this.snapshotTimeoutMs)
       return
     }
@@ -258,24 +240,15 @@ class WinamaxFeed implements Feed {
     this.resync = null
   }
 
+  /** Every Engine.IO packet (data, ping, pong) is a Winamax message. */
   private onPacket(): void {
-    this.tracker.message()
-    this.lastPacketAt = Date.now()
-    if (this.tracker.status().state === 'stale' && this.resync === null)
-      this.tracker.setState('live')
+    this.message()
+    if (this.state === 'stale' && this.resync === null) this.setState('live')
   }
 
   private onDisconnect(reason: string): void {
     this.endResync()
-    if (!this.stopped) this.tracker.setState('reconnecting', reason)
-  }
-
-  private checkStale(): void {
-    if (this.tracker.status().state !== 'live') return
-    const idle = Date.now() - this.lastPacketAt
-    if (idle > this.staleAfterMs) {
-      this.tracker.setState('stale', `no upstream packet for ${Math.round(idle / 1000)} s`)
-    }
+    if (!this.stopped) this.setState('reconnecting', reason)
   }
 }
 

@@ -3,14 +3,23 @@ import fc from 'fast-check'
 import { applyOps, emptyState, entityId } from '@oddsboard/model'
 import type { EntityState, Op, Selection } from '@oddsboard/model'
 import { mFrames, readCapture } from './capture'
-import { decodeEventFrame, WinamaxPayloadError } from './codec'
+import { decodeEventFrame, decodeMPayload, WinamaxPayloadError } from './codec'
 import type { WinamaxPayload } from './codec'
+import type { ApplyResult } from './normalize'
 import { matchStatus, parseScore, winamaxId, WinamaxStore } from './normalize'
 
 const frames = mFrames(readCapture().frames)
 /** Fresh objects every call: a store takes ownership of what it is given. */
 const payloads = (): WinamaxPayload[] =>
   frames.map((f) => decodeEventFrame(f.data).args[0] as WinamaxPayload)
+
+/** Receive time of the payloads in these tests, epoch ms. */
+const T0 = 1_762_278_279_249
+
+/** Decodes `p` (as the feed does) and applies it at `now`. */
+function put(store: WinamaxStore, p: unknown, now: number = T0): ApplyResult {
+  return store.apply(decodeMPayload(p), now)
+}
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -50,7 +59,7 @@ function referenceState() {
 
 function applyAll(store: WinamaxStore, list: WinamaxPayload[]): EntityState {
   let state = emptyState()
-  for (const p of list) state = applyOps(state, store.apply(p).ops)
+  for (const p of list) state = applyOps(state, put(store, p).ops)
   return state
 }
 
@@ -151,7 +160,8 @@ describe('WinamaxStore on the real capture', () => {
     const ev = state.event.get(winamaxId.event('63369817'))!
     expect(ev.status).toBe('live')
     expect(ev.score).toEqual({ home: 0, away: 0 })
-    expect(ev.clock).toBe('2:11')
+    expect(ev.clock).toEqual({ running: true, seconds: 131, at: T0, period: '1st half' })
+    expect(ev.period).toBe('1st half')
     expect(state.market.get(winamaxId.market('530074737'))).toMatchObject({ main: true })
     expect(state.selection.get(winamaxId.selection('1668961121'))).toMatchObject({
       name: 'Arsenal',
@@ -164,7 +174,7 @@ describe('WinamaxStore on the real capture', () => {
     const list = payloads()
     const store = new WinamaxStore()
     const ops: Op[][] = []
-    for (const p of list) ops.push(store.apply(p).ops)
+    for (const p of list) ops.push(put(store, p).ops)
     // Frame 27 of the m frames (index 24 here) sets match 1000131614 to null.
     const i = list.findIndex((_, k) => frames[k]!.data.includes('"1000131614":null'))
     expect(i).toBeGreaterThan(0)
@@ -197,7 +207,13 @@ describe('WinamaxStore on the real capture', () => {
     })
     expect(pre.clock).toBeUndefined()
     const live = state.event.get(winamaxId.event('64890878'))!
-    expect(live).toMatchObject({ status: 'live', clock: '78:16', score: { home: 1, away: 0 } })
+    expect(live).toMatchObject({
+      status: 'live',
+      clock: { running: true, seconds: 78 * 60 + 16, at: T0, period: '2nd half' },
+      period: '2nd half',
+      score: { home: 1, away: 0 },
+      updatedAt: T0,
+    })
     const sel = state.selection.get(winamaxId.selection('1659938405')) as Selection
     expect(sel).toMatchObject({ name: 'Slovénie', odds: 1.72, order: 0, suspended: false })
     expect(sel.marketId).toBe(winamaxId.market('527219550'))
@@ -217,13 +233,13 @@ describe('WinamaxStore on the real capture', () => {
 describe('WinamaxStore deltas', () => {
   const snapshotStore = () => {
     const store = new WinamaxStore()
-    store.apply(payloads()[0]!)
+    put(store, payloads()[0]!)
     return store
   }
 
   it('an odds delta for one outcome is one selection upsert', () => {
     const store = snapshotStore()
-    const { ops } = store.apply({ odds: { '1659938405': 1.8 } })
+    const { ops } = put(store, { odds: { '1659938405': 1.8 } })
     expect(ops).toHaveLength(1)
     expect(ops[0]).toMatchObject({
       op: 'upsert',
@@ -233,22 +249,32 @@ describe('WinamaxStore deltas', () => {
 
   it('fields the model does not show change nothing; a clock tick is one event upsert', () => {
     const store = snapshotStore()
-    expect(store.apply({ matches: { '64890878': { moreBets: 12, filters: [1] } } }).ops).toEqual([])
-    const { ops } = store.apply({ matches: { '64890878': { matchtimeExtended: '79:01' } } })
+    expect(put(store, { matches: { '64890878': { moreBets: 12, filters: [1] } } }).ops).toEqual([])
+    const { ops } = put(
+      store,
+      { matches: { '64890878': { matchtimeExtended: '79:01' } } },
+      T0 + 45_000,
+    )
     expect(ops).toHaveLength(1)
-    expect(ops[0]).toMatchObject({ entity: { kind: 'event', clock: '79:01' } })
+    expect(ops[0]).toMatchObject({
+      entity: {
+        kind: 'event',
+        clock: { running: true, seconds: 79 * 60 + 1, at: T0 + 45_000 },
+        updatedAt: T0 + 45_000,
+      },
+    })
   })
 
   it('hotUsers and availability reach the selection; bet availability suspends its selections', () => {
     const store = snapshotStore()
-    let ops = store.apply({ outcomes: { '1659938406': { hotUsers: 42 } } }).ops
+    let ops = put(store, { outcomes: { '1659938406': { hotUsers: 42 } } }).ops
     expect(ops).toEqual([
       {
         op: 'upsert',
         entity: expect.objectContaining({ id: 'winamax:o1659938406', hotUsers: 42 }),
       },
     ])
-    ops = store.apply({ bets: { '527219550': { available: false } } }).ops
+    ops = put(store, { bets: { '527219550': { available: false } } }).ops
     const kinds = ops.map((o) => (o as { entity: { kind: string; suspended: boolean } }).entity)
     expect(kinds.filter((e) => e.kind === 'market' && e.suspended)).toHaveLength(1)
     expect(kinds.filter((e) => e.kind === 'selection' && e.suspended)).toHaveLength(3)
@@ -257,15 +283,15 @@ describe('WinamaxStore deltas', () => {
   it('a partial entity for an unknown id is kept raw but not shown', () => {
     const store = snapshotStore()
     const before = store.counts()
-    expect(store.apply({ outcomes: { '999': { hotUsers: 3 } } }).ops).toEqual([])
+    expect(put(store, { outcomes: { '999': { hotUsers: 3 } } }).ops).toEqual([])
     expect(store.counts()).toEqual(before)
     expect(store.raw('outcomes')['999']).toEqual({ hotUsers: 3 })
   })
 
   it('nested objects merge field by field and arrays replace', () => {
     const store = new WinamaxStore()
-    store.apply({ settings: { a: { x: 1, y: 2 }, list: [1, 2] } })
-    store.apply({ settings: { a: { y: 3 }, list: [9] } })
+    put(store, { settings: { a: { x: 1, y: 2 }, list: [1, 2] } })
+    put(store, { settings: { a: { y: 3 }, list: [9] } })
     expect(store.meta().settings).toEqual({ a: { x: 1, y: 3 }, list: [9] })
   })
 })
@@ -273,14 +299,14 @@ describe('WinamaxStore deltas', () => {
 describe('WinamaxStore bad input', () => {
   const snapshotStore = () => {
     const store = new WinamaxStore()
-    const state = applyOps(emptyState(), store.apply(payloads()[0]!).ops)
+    const state = applyOps(emptyState(), put(store, payloads()[0]!).ops)
     return { store, state }
   }
 
   it('odds that are strings, NaN, Infinity or below 1 are counted and skipped; the price stays', () => {
     const { store } = snapshotStore()
     const before = store.rejectedOdds
-    const { ops, rejectedOdds } = store.apply({
+    const { ops, rejectedOdds } = put(store, {
       odds: { '1659938405': '2.5', '1659938406': Number.NaN, '1659938407': 0.5, y: Infinity },
     })
     expect(rejectedOdds).toBe(4)
@@ -293,7 +319,7 @@ describe('WinamaxStore bad input', () => {
   it('odds of exactly 1 (not on offer) make a selection unpriced without counting an error', () => {
     const { store } = snapshotStore()
     const before = store.rejectedOdds
-    const { ops, rejectedOdds } = store.apply({ odds: { '1659938405': 1 } })
+    const { ops, rejectedOdds } = put(store, { odds: { '1659938405': 1 } })
     expect(rejectedOdds).toBe(0)
     expect(store.rejectedOdds).toBe(before)
     expect(ops).toMatchObject([{ op: 'upsert', entity: { id: 'winamax:o1659938405', odds: null } }])
@@ -301,7 +327,7 @@ describe('WinamaxStore bad input', () => {
 
   it('unknown fields and keys are tolerated', () => {
     const { store } = snapshotStore()
-    const { ops } = store.apply({
+    const { ops } = put(store, {
       somethingNew: { a: 1 },
       matches: { '56418335': { brandNewField: 'x' } },
     } as WinamaxPayload)
@@ -313,10 +339,10 @@ describe('WinamaxStore bad input', () => {
     const { store } = snapshotStore()
     const entitiesBefore = store.entities()
     expect(() =>
-      store.apply({
+      put(store, {
         odds: { '1659938405': 9.5 },
         outcomes: { '1659938406': 'not an entity' },
-      } as unknown as WinamaxPayload),
+      }),
     ).toThrow(WinamaxPayloadError)
     expect(store.price('1659938405')).toBe(1.72)
     const after = store.entities()
@@ -328,7 +354,7 @@ describe('WinamaxStore bad input', () => {
     const store = new WinamaxStore()
     const bad = payloads()[0]!
     ;(bad.outcomes as Record<string, unknown>)['1659938407'] = [1, 2]
-    expect(() => store.apply(bad)).toThrow(WinamaxPayloadError)
+    expect(() => put(store, bad)).toThrow(WinamaxPayloadError)
     expect(store.counts()).toEqual({ sport: 0, competition: 0, event: 0, market: 0, selection: 0 })
     expect(store.entities().size).toBe(0)
     const state = applyAll(store, payloads().slice(0, 1))
@@ -363,7 +389,7 @@ describe('WinamaxStore bad input', () => {
           )
           const event = store.entity('event', 'winamax:m56418335')
           try {
-            store.apply(value as WinamaxPayload)
+            put(store, value)
           } catch (err) {
             expect(err).toBeInstanceOf(WinamaxPayloadError)
             expect(store.counts()).toEqual(counts)

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SocketIoClient } from '@oddsboard/engineio'
 import { mulberry32, type SimServer } from '@oddsboard/feedkit'
 import { CAPTURE_PATH, mFrames, readCapture } from './capture'
-import { decodeEventFrame } from './codec'
+import { decodeEventFrame, decodeMPayload } from './codec'
 import type { WinamaxPayload } from './codec'
 import { WinamaxStore } from './normalize'
 import { formatMatchtime, generatedDeltas, startWinamaxSim, stepOdds } from './sim'
@@ -20,7 +20,7 @@ describe('generated deltas', () => {
   it('have the recorded shape and apply cleanly after the whole capture', () => {
     const store = new WinamaxStore()
     for (const f of mFrames(readCapture().frames))
-      store.apply(decodeEventFrame(f.data).args[0] as WinamaxPayload)
+      store.apply(decodeMPayload(decodeEventFrame(f.data).args[0]), f.t)
     const rejectedBefore = store.rejectedOdds
     let oddsMoves = 0
     let clocks = 0
@@ -41,7 +41,7 @@ describe('generated deltas', () => {
         expect(m.matchtime).toBe(Number(String(m.matchtimeExtended).split(':')[0]) + 1)
       }
       for (const o of Object.values(d.outcomes ?? {})) if (o?.hotUsers !== undefined) hot++
-      store.apply(d)
+      store.apply(decodeMPayload(d), 200_000)
     }
     expect(store.rejectedOdds).toBe(rejectedBefore)
     expect(oddsMoves).toBeGreaterThan(100)
@@ -146,7 +146,7 @@ describe('startWinamaxSim over a real socket', () => {
       expect(received[1]!.outcomes!['1644829548']).toEqual({ hotUsers: 1916 })
       // The generated part applies cleanly on top of what was sent before it.
       const store = new WinamaxStore()
-      for (const p of received) store.apply(structuredClone(p))
+      for (const p of received) store.apply(decodeMPayload(structuredClone(p)), 0)
       expect(store.rejectedOdds).toBe(0)
       expect(received.length).toBeGreaterThanOrEqual(3)
     } finally {

@@ -19,7 +19,7 @@ import type { Socket } from 'socket.io'
 import { mulberry32, silentLogger } from '@oddsboard/feedkit'
 import type { Logger, SimServer } from '@oddsboard/feedkit'
 import { CAPTURE_PATH, mFrames, readCapture } from './capture'
-import { decodeEventFrame, M_EVENT } from './codec'
+import { decodeEventFrame, decodeMPayload, M_EVENT } from './codec'
 import type { RawEntity, WinamaxPayload } from './codec'
 import { WinamaxStore } from './normalize'
 
@@ -102,7 +102,7 @@ function loadSimData(path: string): SimData {
   const deltas = rest.map((f) => ({ delay: f.t - first.t, payload: payloadOf(f.data) }))
   // The generator's start: a store fed fresh copies of every frame (the template stays intact).
   const store = new WinamaxStore()
-  for (const f of frames) store.apply(payloadOf(f.data) as WinamaxPayload)
+  for (const f of frames) store.apply(decodeMPayload(payloadOf(f.data)), f.t)
   const data: SimData = { template, deltas, gen: generatorTemplate(store) }
   cache.set(path, data)
   return data

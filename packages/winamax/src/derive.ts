@@ -1,0 +1,216 @@
+/**
+ * Derivation: the normalized entities of a {@link RawState}, kept up to date from what each
+ * merge touched, and the ops of what actually changed. Pure: time comes in as an argument.
+ *
+ * Rebuilds run parents first (sport, competition, event, market, selection); an event that
+ * appears or vanishes takes its markets with it, a market that changes its selections
+ * (their outcome and suspension follow it). An entity rebuilt equal to the one held, apart
+ * from `updatedAt`, is kept as it was (same object, same `updatedAt`, no op): `updatedAt`
+ * is the receive time of the last change a view can see. Every change to the held entities
+ * is recorded in the apply's journal.
+ */
+import type { Entity, EntityKind, EntityOf, Market, Op } from '@oddsboard/model'
+import type { EntityCollection } from './codec'
+import { buildCompetition, buildEvent, buildMarket, buildSelection, buildSport } from './build'
+import type { BetKind } from './markets'
+import { classifyBet } from './markets'
+import type { MaybeJournal, RawState, Touched } from './raw'
+import { key, setMap } from './raw'
+
+/** Entities per kind, keyed by Winamax id (not the entity id). */
+export type Emitted = { [K in EntityKind]: Map<string, EntityOf<K>> }
+
+export function newEmitted(): Emitted {
+  return {
+    sport: new Map(),
+    competition: new Map(),
+    event: new Map(),
+    market: new Map(),
+    selection: new Map(),
+  }
+}
+
+const KINDS: readonly EntityKind[] = ['sport', 'competition', 'event', 'market', 'selection']
+const COLLECTION_OF = {
+  sport: 'sports',
+  competition: 'tournaments',
+  event: 'matches',
+  market: 'bets',
+  selection: 'outcomes',
+} as const satisfies Record<EntityKind, EntityCollection>
+const REMOVE_ORDER: readonly EntityKind[] = ['selection', 'market', 'event', 'competition', 'sport']
+
+/**
+ * Same fields with the same values, `updatedAt` aside; objects and arrays (participants,
+ * score, clock) compared one level down.
+ */
+export function sameEntity(a: Entity, b: Entity): boolean {
+  const ra = a as unknown as Record<string, unknown>
+  const rb = b as unknown as Record<string, unknown>
+  let n = 0
+  for (const k in ra) {
+    n++
+    if (k === 'updatedAt') continue
+    const x = ra[k]
+    const y = rb[k]
+    if (x === y) continue
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false
+    const ox = x as Record<string, unknown>
+    const oy = y as Record<string, unknown>
+    let m = 0
+    for (const j in ox) {
+      m++
+      if (ox[j] !== oy[j]) return false
+    }
+    for (const _ in oy) m--
+    if (m !== 0) return false
+  }
+  for (const _ in rb) n--
+  return n === 0
+}
+
+/** Ids are numeric strings: compare as numbers without parsing (shorter is smaller). */
+function byId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+}
+
+/** The normalized entities of one raw state; see the module comment. */
+export class Derivation {
+  readonly emitted: Emitted = newEmitted()
+  /** Per derive: match → its main bet id (or undefined when it has no bet). */
+  private mainOf = new Map<string, string | undefined>()
+  /** Per derive: bet → its type and line. */
+  private kindOf = new Map<string, BetKind>()
+
+  /**
+   * @param raw the state entities are derived from.
+   * @param previous the entities of the store this one replaces (a reconnect's fresh
+   *   snapshot): an entity rebuilt equal to its predecessor is taken over as it was, so its
+   *   `updatedAt` survives the reconnect.
+   */
+  constructor(
+    private readonly raw: RawState,
+    private readonly previous?: Emitted,
+  ) {}
+
+  /**
+   * Rebuilds every touched entity and returns the ops: upserts parents first, then removes
+   * children first. `now` (epoch ms) is the `updatedAt` of what changed.
+   */
+  derive(t: Touched, now: number, j: MaybeJournal): Op[] {
+    this.raw.expand(t)
+    this.mainOf.clear()
+    this.kindOf.clear()
+    const ops: Op[] = []
+    const removes: Op[][] = [[], [], [], [], []]
+    for (let k = 0; k < KINDS.length; k++) {
+      const kind = KINDS[k]!
+      const emitted = this.emitted[kind] as Map<string, Entity>
+      const earlier = this.previous?.[kind] as Map<string, Entity> | undefined
+      const ids = t.all ? Object.keys(this.raw.colls[COLLECTION_OF[kind]]) : t[kind]
+      for (const id of ids) {
+        const entity = this.build(kind, id, now)
+        const prev = emitted.get(id)
+        if (entity === null) {
+          if (prev === undefined) continue
+          setMap(emitted, id, undefined, j)
+          removes[REMOVE_ORDER.indexOf(kind)]!.push({ op: 'remove', kind, id: prev.id })
+          this.cascade(kind, id, t)
+          continue
+        }
+        const base = prev ?? earlier?.get(id)
+        const kept = base !== undefined && base.id === entity.id && sameEntity(base, entity)
+        if (kept && prev !== undefined) continue
+        const next = kept ? base : entity
+        setMap(emitted, id, next, j)
+        ops.push({ op: 'upsert', entity: next })
+        // Markets pass their changes on to their selections; events only appearing.
+        if (!t.all && (prev === undefined || kind === 'market')) this.cascade(kind, id, t)
+      }
+    }
+    for (const list of removes) for (const op of list) ops.push(op)
+    return ops
+  }
+
+  /** Marks the children of a changed entity: an event's markets, a market's selections. */
+  private cascade(kind: EntityKind, id: string, t: Touched): void {
+    if (kind === 'event') for (const b of this.raw.betsOfMatch.get(id) ?? []) t.market.add(b)
+    else if (kind === 'market')
+      for (const o of this.raw.outcomesOfBet.get(id) ?? []) t.selection.add(o)
+  }
+
+  private build(kind: EntityKind, id: string, now: number): Entity | null {
+    const raw = this.raw
+    switch (kind) {
+      case 'sport':
+        return buildSport(id, raw.colls.sports[id])
+      case 'competition': {
+        const category = raw.categoryOfTournament.get(id)
+        const sportId =
+          (category !== undefined ? raw.sportOfCategory.get(category) : undefined) ??
+          raw.sportOfTournament.get(id)
+        const region =
+          category !== undefined ? raw.colls.categories[category]?.categoryName : undefined
+        return buildCompetition(id, raw.colls.tournaments[id], sportId, region)
+      }
+      case 'event':
+        return buildEvent(id, raw.colls.matches[id], raw.clocks.get(id)?.at, now)
+      case 'market': {
+        const b = raw.colls.bets[id]
+        const matchId = b === undefined ? undefined : key(b.matchId)
+        const event = matchId === undefined ? undefined : this.emitted.event.get(matchId)
+        if (b === undefined || event === undefined) return null
+        return buildMarket(id, b, event.id, this.kind(id), this.main(matchId!) === id)
+      }
+      case 'selection': {
+        const o = raw.colls.outcomes[id]
+        const betId = o === undefined ? undefined : key(o.betId)
+        const market = betId === undefined ? undefined : this.emitted.market.get(betId)
+        const b = betId === undefined ? undefined : raw.colls.bets[betId]
+        if (o === undefined || market === undefined || b === undefined) return null
+        return buildSelection(id, o, market as Market, b, raw.prices[id] ?? null, now)
+      }
+    }
+  }
+
+  /** The type and line of bet `id` (memoized for one derive). */
+  private kind(id: string): BetKind {
+    let k = this.kindOf.get(id)
+    if (k === undefined) {
+      const b = this.raw.colls.bets[id]!
+      k = classifyBet(b, this.raw.colls.matches[String(b.matchId)])
+      this.kindOf.set(id, k)
+    }
+    return k
+  }
+
+  /**
+   * The main bet of a match: its `mainBetId` when that bet is one of its bets; otherwise
+   * its first (lowest id) `1x2` or `winner` bet, else its first bet. So an event with
+   * markets has exactly one main market.
+   */
+  private main(matchId: string): string | undefined {
+    if (this.mainOf.has(matchId)) return this.mainOf.get(matchId)
+    const bets = this.raw.betsOfMatch.get(matchId) ?? []
+    const declared = key(this.raw.colls.matches[matchId]?.mainBetId)
+    let main: string | undefined
+    if (declared !== undefined && bets.includes(declared)) {
+      main = declared
+    } else {
+      let first: string | undefined
+      let firstResult: string | undefined
+      for (const b of bets) {
+        if (first === undefined || byId(b, first) < 0) first = b
+        const type = this.kind(b).type
+        if (
+          (type === '1x2' || type === 'winner') &&
+          (firstResult === undefined || byId(b, firstResult) < 0)
+        )
+          firstResult = b
+      }
+      main = firstResult ?? first
+    }
+    this.mainOf.set(matchId, main)
+    return main
+  }
+}
