@@ -11,7 +11,7 @@ const columns: Column<EventRow>[] = [
   {
     id: 'score',
     header: 'Score',
-    width: '64px',
+    width: '56px',
     align: 'right',
     descFirst: true,
     sortValue: (r) => {

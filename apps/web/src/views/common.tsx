@@ -205,7 +205,8 @@ export function outcomeCol(
   return {
     id: slot,
     header,
-    width: '120px',
+    // 128 px from 1400 px wide, 112 px below (styles.css): room for "Under 2.5" and its price.
+    width: 'var(--w-price, 112px)',
     align: 'right',
     price: true,
     title,
@@ -239,7 +240,7 @@ export const eventCols = {
   competition: {
     id: 'competition',
     header: 'Competition',
-    width: 'minmax(140px, var(--w-text-1, 1.3fr))',
+    width: 'minmax(104px, var(--w-text-1, 1.3fr))',
     sortValue: (r) => r.competition,
     cell: (r) => (
       <span className="ellipsis" title={`${r.sport} · ${r.competition}`}>
@@ -250,7 +251,7 @@ export const eventCols = {
   match: {
     id: 'match',
     header: 'Match',
-    width: 'minmax(200px, var(--w-text-2, 2fr))',
+    width: 'minmax(180px, var(--w-text-2, 2fr))',
     sortValue: (r) => r.event.name,
     cell: (r) => (
       <span className="match ellipsis" title={r.event.name} data-testid="match-name">
@@ -270,14 +271,15 @@ export const eventCols = {
   status: {
     id: 'status',
     header: 'Status',
-    width: '132px',
+    // Wider from 1400 px (styles.css), so the period ("2nd half") fits beside the clock.
+    width: 'var(--w-status, 120px)',
     sortValue: (r) => statusSortValue(r.event),
     cell: (r) => <StatusCell event={r.event} tennis={r.sportKey === 'tennis'} />,
   },
   market: {
     id: 'market',
     header: 'Market',
-    width: '104px',
+    width: 'var(--w-market, 92px)',
     title: "Type of the main market the prices belong to (the book's own name on hover)",
     sortValue: (r) => marketTypeText(r.marketType, r.marketLine),
     cell: (r) => (
@@ -312,7 +314,7 @@ export const eventCols = {
   margin: {
     id: 'margin',
     header: 'Margin',
-    width: '72px',
+    width: 'var(--w-margin, 64px)',
     align: 'right',
     title: 'Margin (overround) of the whole main market: Σ 1/odds − 1 over all its outcomes',
     price: true,
