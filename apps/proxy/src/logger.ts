@@ -2,6 +2,7 @@ import { pino } from 'pino'
 import PinoPretty from 'pino-pretty'
 import type { Logger as PinoLogger } from 'pino'
 import type { Logger } from '@oddsboard/feedkit'
+import { redactSecrets } from '@oddsboard/feedkit'
 
 /**
  * Paths pino censors wherever they appear in a log object: bet365 secrets, cookies and
@@ -26,7 +27,10 @@ export const REDACT_PATHS = [
 ]
 
 /**
- * The proxy's structured logger (pino), with secrets redacted: JSON lines on stdout, or,
+ * The proxy's structured logger (pino), with secrets redacted twice: by field
+ * ({@link REDACT_PATHS}) and, on every finished line, by value and shape
+ * (`redactSecrets` of @oddsboard/feedkit: URL user info, cookies, tokens, session ids, the
+ * Kwiff uuid, any registered secret). JSON lines on stdout, or,
  * for `format` `pretty` (or `auto` on a terminal), the same records as coloured one-line
  * text via pino-pretty. `destination` is for tests (a stream to read the lines back).
  */
@@ -39,6 +43,9 @@ export function createLogger(
     level,
     base: { app: 'oddsboard' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // The boundary where a record becomes text: whatever path an error took into the
+    // record (a reason, a sample, an err), its secrets are censored here, in one place.
+    hooks: { streamWrite: redactSecrets },
   }
   const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true)
   if (pretty) {

@@ -13,18 +13,14 @@ import { type Feed, type Logger } from '@oddsboard/feedkit'
 import { encodeHandshakeReply } from './codec'
 import { createBet365Feed } from './feed'
 import { startBet365Sim, type Bet365SimServer } from './sim'
+import { waitUntil } from '@oddsboard/feedkit/testing'
 
 const ILAGAN_IT = 'L13-1-5-134323248-5-20000625_1_3'
 const ILAGAN_ID = 'bet365:ev195476892'
 
 /** Polls `cond` every 20 ms; fails after `ms` (no test can hang). */
-async function waitFor(cond: () => boolean, ms = 8000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const waitFor = (cond: () => boolean, ms = 8000, what = 'condition') =>
+  waitUntil(cond, { timeoutMs: ms, what })
 
 function recorder(): Logger & { warns: { obj: object; msg?: string }[] } {
   const warns: { obj: object; msg?: string }[] = []

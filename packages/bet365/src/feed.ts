@@ -1,7 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import WebSocket from 'ws'
-import { type FeedStatus, type Op } from '@oddsboard/model'
-import { backoffDelay, FeedTracker, silentLogger, type Feed, type Logger } from '@oddsboard/feedkit'
+import {
+  FeedBase,
+  Reconnector,
+  registerSecret,
+  splitCredentials,
+  type Feed,
+  type Logger,
+} from '@oddsboard/feedkit'
 import {
   decodeServerFrame,
   encodeClientHandshake,
@@ -21,9 +27,20 @@ export const ZAP_SUBPROTOCOL = 'zap-protocol-v1'
 /** Origin header of the bet365 web app. */
 export const BET365_ORIGIN = 'https://www.bet365.com'
 
+/**
+ * Bet365's expected cadence, ms: the server sends a `__time` heartbeat
+ * (`__time|IN;TI=…;UF=…;|`, seeds/001 "Heartbeat", captures mahendrakalkura time_delta) every
+ * few seconds on top of the data; 15 s without any frame means stale, and the feed then
+ * reconnects (a zap socket that stopped talking does not come back by itself).
+ */
+export const BET365_STALE_AFTER_MS = 15_000
+
 /** Options of {@link createBet365Feed}. */
 export interface Bet365FeedOptions {
-  /** Zap endpoint, e.g. `ws://127.0.0.1:9000/zap/` or {@link BET365_LIVE_URL}; `uid` is added. */
+  /**
+   * Zap endpoint, e.g. `ws://127.0.0.1:9000/zap/` or {@link BET365_LIVE_URL}; `uid` is added.
+   * `user:pass@` in it is sent as `Authorization: Basic` on the upgrade, never shown.
+   */
   url: string
   /** Topics to subscribe after the handshake; default {@link DEFAULT_BET365_TOPICS}. */
   topics?: string[]
@@ -32,7 +49,7 @@ export interface Bet365FeedOptions {
   /** Optional `A_` token from the user's own browser session. Never logged. */
   token?: string
   logger?: Logger
-  /** No `__time` or data for this long (ms) → `stale` → reconnect. Default 15,000. */
+  /** No `__time` or data for this long (ms) → `stale` → reconnect. Default {@link BET365_STALE_AFTER_MS}. */
   staleAfterMs?: number
 }
 
@@ -50,7 +67,7 @@ function randomUid(): string {
  * keeps a {@link TopicTree} and emits the ops that change the normalized state.
  *
  * Lifecycle: `connecting` → `live` on the `100` reply; no message for `staleAfterMs` →
- * `stale` → `reconnecting` with {@link backoffDelay}; a `111` reply (session rejected) →
+ * `stale` → `reconnecting` with feedkit's {@link Reconnector}; a `111` reply (session rejected) →
  * `down` with an error and no retry. After a reconnect the new `F` load replaces the old
  * topic, and entities missing from it are removed. A `101` challenge is waited out, never
  * answered: nothing here tries to defeat bot protection. Malformed frames are counted,
@@ -60,46 +77,40 @@ export function createBet365Feed(options: Bet365FeedOptions): Feed {
   return new Bet365Feed(options)
 }
 
-class Bet365Feed implements Feed {
-  readonly source = 'bet365' as const
-  private readonly tracker: FeedTracker
-  private readonly logger: Logger
+class Bet365Feed extends FeedBase {
   private readonly topics: string[]
   private readonly sessionId: string
-  private readonly staleAfterMs: number
+  /** The endpoint without user info, and the `Authorization` header that stands for it. */
+  private readonly url: string
+  private readonly authorization: Record<string, string>
+  private readonly reconnector = new Reconnector(() => this.connect())
   private readonly tree = new TopicTree()
   private readonly normalizer = new Bet365Normalizer()
   private ws: WebSocket | null = null
-  private started = false
-  private stopped = false
   private rejected = false
-  private attempt = 0
-  private lastActivity = 0
-  private reconnectTimer: NodeJS.Timeout | null = null
-  private watchdog: NodeJS.Timeout | null = null
 
   constructor(private readonly options: Bet365FeedOptions) {
-    this.logger = options.logger ?? silentLogger
-    this.tracker = new FeedTracker('bet365', this.logger)
+    super({
+      source: 'bet365',
+      logger: options.logger,
+      staleAfterMs: options.staleAfterMs ?? BET365_STALE_AFTER_MS,
+    })
     this.topics = options.topics ?? [...DEFAULT_BET365_TOPICS]
     this.sessionId = options.sessionId ?? `${randomBytes(16).toString('hex').toUpperCase()}000003`
-    this.staleAfterMs = options.staleAfterMs ?? 15_000
+    // The user's own session: never in a log line or a status text.
+    registerSecret(options.sessionId)
+    registerSecret(options.token)
+    const { url, authorization } = splitCredentials(options.url)
+    this.url = url
+    this.authorization = authorization === undefined ? {} : { Authorization: authorization }
   }
 
-  start(): void {
-    if (this.started) return
-    this.started = true
-    const tick = Math.max(20, Math.min(1000, Math.floor(this.staleAfterMs / 4)))
-    this.watchdog = setInterval(() => this.checkStale(), tick)
+  protected onStart(): void {
     this.connect()
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer)
-    if (this.watchdog !== null) clearInterval(this.watchdog)
-    this.reconnectTimer = null
-    this.watchdog = null
+  protected async onStop(): Promise<void> {
+    this.reconnector.cancel()
     const ws = this.ws
     this.ws = null
     if (ws !== null && ws.readyState !== WebSocket.CLOSED) {
@@ -118,31 +129,33 @@ class Bet365Feed implements Feed {
     }
   }
 
-  status(): FeedStatus {
-    return this.tracker.status()
+  /** Silence means stale while a socket is open (or opening): the handshake must be answered too. */
+  protected override expectsMessages(): boolean {
+    return this.ws !== null && !this.rejected
   }
 
-  onOps(listener: (ops: Op[]) => void): () => void {
-    return this.tracker.onOps(listener)
-  }
-
-  onStatus(listener: (status: FeedStatus) => void): () => void {
-    return this.tracker.onStatus(listener)
+  /** Stale: drop the silent socket and reconnect. */
+  protected override onStale(idleMs: number): void {
+    this.logger.warn({ source: 'bet365', staleAfterMs: this.staleAfterMs, idleMs }, 'bet365 stale')
+    const ws = this.ws
+    this.ws = null
+    ws?.terminate()
+    this.scheduleReconnect()
   }
 
   private connect(): void {
     if (this.stopped || this.rejected) return
-    const url = new URL(this.options.url)
+    const url = new URL(this.url)
     url.searchParams.set('uid', randomUid())
-    this.lastActivity = Date.now()
+    this.awaitMessages()
     let ws: WebSocket
     try {
       ws = new WebSocket(url, [ZAP_SUBPROTOCOL], {
-        headers: { Origin: BET365_ORIGIN },
+        headers: { Origin: BET365_ORIGIN, ...this.authorization },
         handshakeTimeout: Math.max(1000, this.staleAfterMs),
       })
     } catch (e) {
-      this.tracker.setState('down', `bad bet365 url: ${(e as Error).message}`)
+      this.setState('down', `bad bet365 url: ${(e as Error).message}`)
       return
     }
     this.ws = ws
@@ -160,7 +173,7 @@ class Bet365Feed implements Feed {
         this.onFrame(ws, Buffer.isBuffer(data) ? data.toString('utf8') : String(data))
       } catch (e) {
         // Defensive: nothing from a frame may crash the feed.
-        this.tracker.badFrame(String(data), `unexpected: ${(e as Error).message}`)
+        this.badFrame(String(data), `unexpected: ${(e as Error).message}`)
       }
     })
     ws.on('error', (err: Error) => {
@@ -176,45 +189,29 @@ class Bet365Feed implements Feed {
   }
 
   private scheduleReconnect(): void {
-    if (this.stopped || this.rejected || this.reconnectTimer !== null) return
-    this.tracker.setState('reconnecting', this.tracker.status().error)
-    const delay = backoffDelay(this.attempt++)
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null
-      this.connect()
-    }, delay)
+    if (this.stopped || this.rejected || this.reconnector.pending) return
+    this.setState('reconnecting', this.error)
+    this.reconnector.schedule()
   }
 
-  private checkStale(): void {
-    if (this.ws === null || this.stopped || this.rejected) return
-    if (Date.now() - this.lastActivity <= this.staleAfterMs) return
-    const state = this.tracker.status().state
-    this.logger.warn({ source: 'bet365', staleAfterMs: this.staleAfterMs, state }, 'bet365 stale')
-    this.tracker.setState('stale', `no bet365 message for ${this.staleAfterMs} ms`)
-    const ws = this.ws
-    this.ws = null
-    ws.terminate()
-    this.scheduleReconnect()
-  }
-
+  /** Every frame (data or the `__time` heartbeat) is a Bet365 message. */
   private onFrame(ws: WebSocket, text: string): void {
-    this.lastActivity = Date.now()
-    this.tracker.message()
+    this.message()
     let frame
     try {
       frame = decodeServerFrame(text)
     } catch (e) {
       if (!(e instanceof ZapDecodeError)) throw e
-      this.tracker.badFrame(text, e.reason)
+      this.badFrame(text, e.reason)
       return
     }
     if (frame.kind === 'handshake') {
       if (frame.status === '100') {
         ws.send(encodeSubscribe(this.topics))
-        this.tracker.setState('live')
+        this.setState('live')
       } else if (frame.status === '111') {
         this.rejected = true
-        this.tracker.setState(
+        this.setState(
           'down',
           'bet365 rejected the session (handshake 111): set a valid BET365 session id/token',
         )
@@ -232,7 +229,7 @@ class Bet365Feed implements Feed {
       results = this.tree.applyFrame(frame.messages)
     } catch (e) {
       if (!(e instanceof TreeError)) throw e
-      this.tracker.badFrame(text, e.reason)
+      this.badFrame(text, e.reason)
       return
     }
     frame.messages.forEach((message, i) => this.afterMessage(message, results[i]!))
@@ -241,12 +238,12 @@ class Bet365Feed implements Feed {
 
   private afterMessage(message: ZapMessage, result: ApplyResult): void {
     if (message.kind === 'load' && this.topics.includes(message.topic)) {
-      this.attempt = 0
-      if (this.tracker.status().error !== undefined) this.tracker.setState('live')
+      this.reconnector.reset()
+      if (this.error !== undefined) this.setState('live')
     }
     for (const err of result.errors) {
       this.logger.warn({ source: 'bet365', code: err.code, topic: err.topic }, err.message)
-      this.tracker.setState(this.tracker.status().state, err.message)
+      this.setState(this.state, err.message)
     }
   }
 
@@ -255,6 +252,6 @@ class Bet365Feed implements Feed {
     for (const issue of issues.slice(0, 5)) {
       this.logger.warn({ source: 'bet365', ...issue }, 'bet365 record not normalized as is')
     }
-    this.tracker.emitOps(ops)
+    this.emitOps(ops)
   }
 }

@@ -11,6 +11,7 @@ import {
 import { createBet365Feed } from './feed'
 import { startBet365Sim, type Bet365SimServer } from './sim'
 import { parseTennisScore } from './tennis'
+import { waitUntil } from '@oddsboard/feedkit/testing'
 
 const ILAGAN_IT = 'L13-1-5-134323248-5-20000625_1_3'
 
@@ -26,13 +27,8 @@ async function sim(options: Parameters<typeof startBet365Sim>[0]): Promise<Bet36
   return s
 }
 
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const waitFor = (cond: () => boolean, ms: number, what: string) =>
+  waitUntil(cond, { timeoutMs: ms, what })
 
 /** A bare zap client: handshake, subscribe, and every message received (frames kept whole). */
 async function rawClient(url: string, topics: string[]): Promise<{ frames: ZapMessage[][] }> {

@@ -9,6 +9,7 @@ import { SocketIoClient } from './client'
 import { AckTimeoutError, NotConnectedError } from './api'
 import type { ClientState, SocketIoClientOptions } from './api'
 import { encodePayload } from './codec'
+import { withTimeout } from '@oddsboard/feedkit/testing'
 
 /** Conformance against the real `socket.io` 4.8 server speaking EIO3 (`allowEIO3: true`). */
 
@@ -18,15 +19,8 @@ afterEach(async () => {
 })
 
 /** Resolves with the first value `subscribe` hands to `done`; rejects after `ms`. */
-function waitFor<T = void>(what: string, subscribe: (done: (v: T) => void) => void, ms = 3000) {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)
-    subscribe((v) => {
-      clearTimeout(t)
-      resolve(v)
-    })
-  })
-}
+const waitFor = <T = void>(what: string, subscribe: (done: (v: T) => void) => void, ms = 3000) =>
+  withTimeout(new Promise<T>((resolve) => subscribe(resolve)), ms, what)
 
 function listen(server: HttpServer): Promise<number> {
   return new Promise((resolve) =>
@@ -40,6 +34,9 @@ interface SeenRequest {
   origin?: string
   userAgent?: string
   cookie?: string
+  authorization?: string
+  /** The request URL as the server saw it. */
+  url: string
   identifier: string | null
 }
 
@@ -56,6 +53,8 @@ async function startIo(opts: Partial<ServerOptions> = {}) {
       origin: req.headers.origin,
       userAgent: req.headers['user-agent'],
       cookie: req.headers.cookie,
+      authorization: req.headers.authorization,
+      url: req.url ?? '',
       identifier: q.get('identifier'),
     })
   })
@@ -83,6 +82,33 @@ function serverSocket(io: Server): Promise<Socket> {
 }
 
 describe('SocketIoClient against socket.io 4.8 (allowEIO3)', () => {
+  it('sends credentials in the URL as Authorization: Basic on every poll and on the upgrade', async () => {
+    const { io, seen, url } = await startIo()
+    const upgraded = waitFor('upgrade', (done) =>
+      io.engine.once('connection', (raw: { on: (e: string, f: () => void) => void }) =>
+        raw.on('upgrade', done),
+      ),
+    )
+    const withUser = url.replace('http://', 'http://gate%20user:p%40ss:word@')
+    const states: [ClientState, string | undefined][] = []
+    const c = client({ url: withUser })
+    c.on('state', (s, e) => states.push([s, e]))
+    c.connect()
+    await connected(c)
+    await upgraded
+    expect(states).toEqual([
+      ['connecting', undefined],
+      ['open', undefined],
+    ])
+    const basic = `Basic ${Buffer.from('gate user:p@ss:word').toString('base64')}`
+    expect(seen.map((r) => r.transport)).toContain('websocket')
+    expect(seen.length).toBeGreaterThan(1)
+    for (const r of seen) {
+      expect(r.authorization).toBe(basic)
+      expect(r.url).not.toMatch(/gate|word/)
+    }
+  })
+
   it('polling handshake, websocket upgrade with the same sid, headers and LB cookie kept', async () => {
     const { io, seen, url } = await startIo()
     io.engine.on('initial_headers', (headers: Record<string, string>) => {

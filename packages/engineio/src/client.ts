@@ -1,5 +1,5 @@
 import { CookieJar } from 'tough-cookie'
-import { backoffDelay, silentLogger } from '@oddsboard/feedkit'
+import { Reconnector, silentLogger, splitCredentials } from '@oddsboard/feedkit'
 import type { Logger } from '@oddsboard/feedkit'
 import { AckTimeoutError, NotConnectedError } from './api'
 import type {
@@ -25,7 +25,11 @@ type Listeners = { [K in keyof ClientEvents]: Set<ClientEvents[K]> }
 /**
  * Socket.IO client over Engine.IO v3 (`EIO=3`), for Winamax and Kwiff: polling handshake then
  * websocket upgrade (or websocket only), client pings, events and acks both ways, custom
- * headers, a cookie jar for cookies set during polling, reconnect with backoff.
+ * headers, a cookie jar for cookies set during polling, reconnect with backoff (feedkit's
+ * {@link Reconnector}). Credentials in the URL (`http://user:pass@host/…`) are taken out of
+ * it and sent as `Authorization: Basic` on every poll and on the websocket upgrade (Node's
+ * `fetch` refuses a URL with credentials); they are registered as secrets, so no log line or
+ * status text shows them.
  * See {@link SocketIoClientApi} for the contract and shared/DESIGN.md for the protocol facts.
  *
  * States: `closed` before {@link connect} and after {@link close}; `connecting` during the
@@ -38,9 +42,11 @@ export class SocketIoClient implements SocketIoClientApi {
   private stopped = false
   private engine?: EngineConnection
   private nspConnected = false
-  private failedAttempts = 0
   private connectTimer?: NodeJS.Timeout
-  private reconnectTimer?: NodeJS.Timeout
+  private readonly reconnector: Reconnector
+  /** The endpoint without user info, and the `Authorization` header that stands for it. */
+  private readonly url: string
+  private readonly authorization: Record<string, string>
   private nextAckId = 0
   private readonly pendingAcks = new Map<number, PendingAck>()
   private readonly closing = new Set<Promise<void>>()
@@ -61,7 +67,15 @@ export class SocketIoClient implements SocketIoClientApi {
     this.logger = options.logger ?? silentLogger
     this.nsp = options.namespace ?? '/'
     this.transport = options.transport ?? 'polling'
-    new URL(options.url) // throws a TypeError now rather than on every attempt
+    // Throws a TypeError now rather than on every attempt.
+    const { url, authorization } = splitCredentials(options.url)
+    this.url = url
+    this.authorization = authorization === undefined ? {} : { Authorization: authorization }
+    const backoff = options.reconnect === false ? {} : (options.reconnect ?? {})
+    this.reconnector = new Reconnector(() => this.attempt(), {
+      initialDelayMs: backoff.initialDelayMs,
+      maxDelayMs: backoff.maxDelayMs,
+    })
   }
 
   get state(): ClientState {
@@ -79,7 +93,7 @@ export class SocketIoClient implements SocketIoClientApi {
     if (!this.stopped) {
       this.stopped = true
       clearTimeout(this.connectTimer)
-      clearTimeout(this.reconnectTimer)
+      this.reconnector.cancel()
       const engine = this.engine
       this.engine = undefined
       const wasOpen = this.nspConnected
@@ -140,9 +154,12 @@ export class SocketIoClient implements SocketIoClientApi {
     }
     const engine: EngineConnection = new EngineConnection(
       {
-        url: this.options.url,
+        url: this.url,
         query: { ...this.options.query, ...extra.query },
-        headers: mergeHeaders(this.options.headers ?? {}, extra.headers ?? {}),
+        headers: mergeHeaders(
+          mergeHeaders(this.authorization, this.options.headers ?? {}),
+          extra.headers ?? {},
+        ),
         transport: this.transport,
         jar: this.jar,
         logger: this.logger,
@@ -195,16 +212,8 @@ export class SocketIoClient implements SocketIoClientApi {
       this.setState('closed', reason)
       return
     }
-    const delay = backoffDelay(
-      this.failedAttempts++,
-      reconnect?.initialDelayMs,
-      reconnect?.maxDelayMs,
-    )
     this.setState('reconnecting', reason)
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined
-      this.attempt()
-    }, delay)
+    this.reconnector.schedule()
   }
 
   private onMessage(engine: EngineConnection, data: string): void {
@@ -225,7 +234,7 @@ export class SocketIoClient implements SocketIoClientApi {
         if (this.nspConnected) return
         clearTimeout(this.connectTimer)
         this.nspConnected = true
-        this.failedAttempts = 0
+        this.reconnector.reset()
         this.setState('open')
         this.fire('connect')
         return

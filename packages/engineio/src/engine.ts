@@ -2,6 +2,7 @@ import { WebSocket } from 'ws'
 import type { RawData } from 'ws'
 import type { CookieJar } from 'tough-cookie'
 import type { Logger } from '@oddsboard/feedkit'
+import { registerSecret } from '@oddsboard/feedkit'
 import type { Transport } from './api'
 import {
   PacketError,
@@ -154,6 +155,8 @@ export class EngineConnection {
 
   private storeCookies(url: URL, setCookies: readonly string[] | undefined): void {
     for (const c of setCookies ?? []) {
+      // A session cookie is a secret: never in a log line or a status text.
+      registerSecret(/^[^=;]*=([^;]*)/.exec(c)?.[1])
       try {
         this.opts.jar.setCookieSync(c, httpUrl(url), { ignoreError: true })
       } catch {
@@ -401,6 +404,7 @@ export class EngineConnection {
     }
     try {
       this.handshake = decodeHandshake(packet.data ?? '')
+      registerSecret(this.handshake.sid)
     } catch (e) {
       this.fail(`bad handshake: ${errorMessage(e)}`)
       return

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import type { Logger } from './logger'
-import { backoffDelay } from './backoff'
 import { FeedTracker, frameSample } from './feed'
 
 function recorder() {
@@ -62,15 +61,6 @@ describe('FeedTracker', () => {
     t.emitOps([])
     t.emitOps([{ op: 'remove', kind: 'event', id: 'kwiff:e1' }])
     expect(got).toEqual([1])
-  })
-})
-
-describe('backoffDelay', () => {
-  it('doubles up to the cap with jitter in [50 %, 100 %]', () => {
-    expect(backoffDelay(0, 500, 15_000, () => 1)).toBe(500)
-    expect(backoffDelay(3, 500, 15_000, () => 1)).toBe(4_000)
-    expect(backoffDelay(30, 500, 15_000, () => 1)).toBe(15_000)
-    expect(backoffDelay(2, 500, 15_000, () => 0)).toBe(1_000)
   })
 })
 

@@ -1,5 +1,9 @@
 import type { FeedState, FeedStatus, Op, Source } from '@oddsboard/model'
 import type { Logger } from './logger'
+import { redactSecrets } from './redact'
+
+/** How much of a bad frame is redacted and sampled for the log. */
+const SAMPLE_SOURCE_CHARS = 1000
 
 /**
  * One upstream sportsbook connection. A feed owns its socket(s), keeps reconnecting until
@@ -65,8 +69,13 @@ export class FeedTracker {
     return { ...this.current, messagesPerSec: this.rate() }
   }
 
-  /** Moves to `state`; notifies listeners when the state or error changed. Pass `error` to set it (undefined clears it). */
-  setState(state: FeedState, error?: string): void {
+  /**
+   * Moves to `state`; notifies listeners when the state or error changed. Pass `error` to set
+   * it (undefined clears it); it is kept redacted ({@link redactSecrets}).
+   */
+  setState(state: FeedState, rawError?: string): void {
+    // The one place a feed's error becomes status text (snapshot, /healthz, relay): redacted.
+    const error = rawError === undefined ? undefined : redactSecrets(rawError)
     const changed = state !== this.current.state || error !== this.current.error
     if (state === 'reconnecting' && this.current.state !== 'reconnecting') this.current.reconnects++
     this.current = { ...this.current, state }
@@ -86,14 +95,24 @@ export class FeedTracker {
   }
 
   /**
-   * Counts a malformed upstream frame and logs it with a short sample: the first 5, then
-   * every 100th, so a flood of bad frames cannot flood the log.
+   * Counts a malformed upstream frame and logs it with a short sample, secrets redacted
+   * ({@link redactSecrets}): the first 5, then every 100th, so a flood of bad frames cannot
+   * flood the log.
    */
   badFrame(frame: string | Uint8Array, reason: string): void {
     const n = ++this.current.badFrames
     if (n <= 5 || n % 100 === 0) {
+      const text = typeof frame === 'string' ? frame : new TextDecoder().decode(frame)
+      // Redacted before sampling, so a secret cut at the sample's end cannot leak a part.
+      const head = redactSecrets(text.slice(0, SAMPLE_SOURCE_CHARS))
       this.logger.warn(
-        { source: this.source, badFrames: n, reason, sample: frameSample(frame) },
+        {
+          source: this.source,
+          badFrames: n,
+          reason: redactSecrets(reason),
+          length: text.length,
+          sample: frameSample(head),
+        },
         'skipped malformed upstream frame',
       )
     }

@@ -4,6 +4,7 @@ import type { ClientState } from '@oddsboard/engineio'
 import type { Entity, Op } from '@oddsboard/model'
 import type { Logger } from '@oddsboard/feedkit'
 import { silentLogger } from '@oddsboard/feedkit'
+import { waitUntil } from '@oddsboard/feedkit/testing'
 import type { KwiffFeed, KwiffFeedOptions } from './feed'
 import { createKwiffFeed, KWIFF_LIVE_URL } from './feed'
 import type { KwiffSimOptions, KwiffSimServer } from './sim'
@@ -15,13 +16,8 @@ afterEach(async () => {
 })
 
 /** Polls `cond` every 20 ms; fails after `timeoutMs`. */
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const waitFor = (cond: () => boolean, what: string, timeoutMs = 5000) =>
+  waitUntil(cond, { what, timeoutMs })
 
 async function sim(o: KwiffSimOptions = {}): Promise<KwiffSimServer> {
   const s = await startKwiffSim({ tickMs: 0, failureRate: 0, slowRate: 0, ...o })
@@ -139,7 +135,7 @@ describe('kwiff feed against the simulator', () => {
     expect(getsOf(nativeId)).toBe(2)
   })
 
-  it('retries a command whose ack timed out, and goes stale keeping its state when retries run out', async () => {
+  it('retries a command whose ack timed out, and reports the error keeping its state when retries run out', async () => {
     const s = await sim({ slowMs: 1500 })
     const { feed, batches } = await liveFeed(s)
     const listsBefore = s.control.commandCounts()['event:list']!
@@ -151,7 +147,8 @@ describe('kwiff feed against the simulator', () => {
 
     s.control.setRates({ slowRate: 1 })
     expect(await feed.refreshNow()).toBe(false)
-    expect(feed.status().state).toBe('stale')
+    // One failed refresh is not silence: `stale` is decided by staleAfterMs alone.
+    expect(feed.status().state).toBe('live')
     expect(feed.status().error).toMatch(
       /'event:list' failed after 2 attempt\(s\): no ack for 'event:list' within 300 ms/,
     )
@@ -164,6 +161,18 @@ describe('kwiff feed against the simulator', () => {
     expect(batches).toHaveLength(1) // the world did not move: still nothing to send
   })
 
+  it('goes stale when no reply carries data for staleAfterMs, and live again on a good refresh', async () => {
+    const s = await sim()
+    const { feed } = await liveFeed(s, { staleAfterMs: 200 })
+    s.control.setRates({ failureRate: 1 })
+    await waitFor(() => feed.status().state === 'stale', 'the feed to go stale')
+    expect(feed.status().error).toMatch(/no upstream message for [\d.]+ s/)
+    s.control.setRates({ failureRate: 0 })
+    expect(await feed.refreshNow()).toBe(true)
+    expect(feed.status().state).toBe('live')
+    expect(feed.status().error).toBeUndefined()
+  })
+
   it('retries an error reply, and reports a command error when it persists', async () => {
     const s = await sim()
     const { feed, batches } = await liveFeed(s)
@@ -173,7 +182,7 @@ describe('kwiff feed against the simulator', () => {
 
     s.control.setRates({ failureRate: 1 })
     expect(await feed.refreshNow()).toBe(false)
-    expect(feed.status()).toMatchObject({ state: 'stale' })
+    expect(feed.status()).toMatchObject({ state: 'live' })
     expect(feed.status().error).toMatch(/failed after 2 attempt\(s\).*SERVICE_UNAVAILABLE/)
     expect(batches).toHaveLength(1)
   })
@@ -184,7 +193,7 @@ describe('kwiff feed against the simulator', () => {
     s.control.world.setOdds(10748848, 0, 0, 7) // a change that must not be half-applied
     s.control.failNext(1, 'malformed')
     expect(await feed.refreshNow()).toBe(false)
-    expect(feed.status()).toMatchObject({ state: 'stale', badFrames: 1 })
+    expect(feed.status()).toMatchObject({ state: 'live', badFrames: 1 })
     expect(feed.status().error).toMatch(/bad 'event:list' reply: events/)
     expect(batches).toHaveLength(1)
     expect(await feed.refreshNow()).toBe(true)

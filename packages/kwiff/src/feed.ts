@@ -10,10 +10,10 @@
  * `event:list` per sport and country and `event:get` per live event, every `refreshMs`.
  */
 import { randomUUID } from 'node:crypto'
-import type { Entity, FeedStatus, Op } from '@oddsboard/model'
+import type { Entity, Op } from '@oddsboard/model'
 import type { Feed, Logger } from '@oddsboard/feedkit'
 import { diffEntities } from '@oddsboard/model'
-import { backoffDelay, FeedTracker, silentLogger } from '@oddsboard/feedkit'
+import { backoffDelay, FeedBase, registerSecret } from '@oddsboard/feedkit'
 import { AckTimeoutError, NotConnectedError, SocketIoClient } from '@oddsboard/engineio'
 import type { ClientState } from '@oddsboard/engineio'
 import type { KwiffEvent, KwiffOffer } from './codec'
@@ -56,6 +56,26 @@ export interface KwiffFeedOptions {
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number }
   /** Give up one connection attempt after this long, ms; default 10 000. */
   connectTimeoutMs?: number
+  /**
+   * No reply carrying data for this long (ms) → `stale`; default {@link kwiffStaleAfterMs}.
+   * Kwiff pushes nothing (captures/README "kwiff/"), so its messages are the answers to the
+   * feed's own `event:list`/`event:get` every `refreshMs` (and any push); Engine.IO pings say
+   * nothing about the picture and do not count.
+   */
+  staleAfterMs?: number
+}
+
+/**
+ * The default stale threshold, ms: two refresh intervals plus one refresh that fails for
+ * good (every attempt timing out), so one failed refresh is a hiccup and two in a row mean
+ * the picture is old. With the defaults (3 s; 3 attempts of 5 s) 21 s.
+ */
+export function kwiffStaleAfterMs(
+  refreshMs: number,
+  ackTimeoutMs: number,
+  retries: number,
+): number {
+  return 2 * refreshMs + (retries + 1) * ackTimeoutMs
 }
 
 /** A command that still failed after its retries: names the command, the attempts and the last cause. */
@@ -101,80 +121,154 @@ function sample(value: unknown): string {
  * Creates the Kwiff feed; nothing connects until `start()`. Ops are whole-picture diffs
  * (`diffEntities`): nothing for what did not change, removes for events that vanished.
  * A refresh that fails (ack timeout after retries, error reply, reply of the wrong shape)
- * applies nothing: the last good state stays, the status goes `stale` with the error, and the
- * next good refresh brings it back to `live`.
+ * applies nothing: the last good state stays and the status carries the error until the next
+ * good refresh clears it. The feed goes `stale` (feedkit's one meaning) when no reply carrying
+ * data arrived for `staleAfterMs`, and `live` again with the next good refresh.
  */
 export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
-  const logger = options.logger ?? silentLogger
-  const sports = options.sports ?? [
-    KWIFF_SPORTS.football,
-    KWIFF_SPORTS.basketball,
-    KWIFF_SPORTS.tennis,
-  ]
-  const countries = options.countries ?? ['GB']
-  const refreshMs = options.refreshMs ?? 3000
-  const ackTimeoutMs = options.ackTimeoutMs ?? 5000
-  const retries = Math.max(0, options.retries ?? 2)
-  const tracker = new FeedTracker('kwiff', logger)
-  const unknown = new Map<string, number>()
-  const timers = new Set<NodeJS.Timeout>()
-  const wakers = new Set<() => void>()
+  return new KwiffFeedImpl(options)
+}
+
+class KwiffFeedImpl extends FeedBase implements KwiffFeed {
+  private readonly sports: number[]
+  private readonly countries: string[]
+  private readonly refreshMs: number
+  private readonly ackTimeoutMs: number
+  private readonly retries: number
+  private readonly unknown = new Map<string, number>()
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly wakers = new Set<() => void>()
 
   /** The last good picture, and the entities of each event in it (to carry invalid ones forward). */
-  let picture = new Map<string, Entity>()
-  let client: SocketIoClient | undefined
-  let started = false
-  let stopped = false
+  private picture = new Map<string, Entity>()
+  private client: SocketIoClient | undefined
   /** Bumped on every connection, so a refresh of an old connection never applies. */
-  let generation = 0
-  let responseSeen = false
-  let connected = false
-  let loopGeneration = -1
-  let refreshTimer: NodeJS.Timeout | undefined
-  let responseTimer: NodeJS.Timeout | undefined
-  let running: Promise<boolean> = Promise.resolve(true)
+  private generation = 0
+  private responseSeen = false
+  private connected = false
+  private loopGeneration = -1
+  private refreshTimer: NodeJS.Timeout | undefined
+  private responseTimer: NodeJS.Timeout | undefined
+  private running: Promise<boolean> = Promise.resolve(true)
 
-  const delay = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
+  constructor(private readonly options: KwiffFeedOptions) {
+    const refreshMs = options.refreshMs ?? 3000
+    const ackTimeoutMs = options.ackTimeoutMs ?? 5000
+    const retries = Math.max(0, options.retries ?? 2)
+    super({
+      source: 'kwiff',
+      logger: options.logger,
+      staleAfterMs: options.staleAfterMs ?? kwiffStaleAfterMs(refreshMs, ackTimeoutMs, retries),
+    })
+    this.sports = options.sports ?? [
+      KWIFF_SPORTS.football,
+      KWIFF_SPORTS.basketball,
+      KWIFF_SPORTS.tennis,
+    ]
+    this.countries = options.countries ?? ['GB']
+    this.refreshMs = refreshMs
+    this.ackTimeoutMs = ackTimeoutMs
+    this.retries = retries
+  }
+
+  refreshNow(): Promise<boolean> {
+    return this.serial(this.generation)
+  }
+
+  unknownEvents(): Record<string, number> {
+    return Object.fromEntries(this.unknown)
+  }
+
+  protected onStart(): void {
+    const c = new SocketIoClient({
+      url: this.options.url,
+      transport: 'websocket',
+      query: { device: 'web-app', version: '1.0.1' },
+      headers: {
+        Origin: 'https://kwiff.com',
+        'User-Agent': KWIFF_USER_AGENT,
+        'Accept-Language': 'en-GB,en-US;q=0.9,en;q=0.8',
+        Pragma: 'no-cache',
+        'Cache-Control': 'no-cache',
+      },
+      prepare: () => {
+        const identifier = randomUUID()
+        // The uuid identifies the user's session: never in a log line or a status text.
+        registerSecret(identifier)
+        this.responseSeen = false
+        return { query: { identifier }, headers: { Cookie: `uuid=${identifier}` } }
+      },
+      reconnect: this.options.reconnect ?? {},
+      connectTimeoutMs: this.options.connectTimeoutMs ?? 10_000,
+      logger: this.logger,
+    })
+    this.client = c
+    c.on('state', (state, error) => this.onClientState(state, error))
+    c.on('connect', () => this.onConnect())
+    c.on('disconnect', (reason) => this.onDisconnect(reason))
+    c.on('event', (name, args) => this.onEvent(name, args))
+    c.on('badPacket', (raw, reason) => this.badFrame(raw, reason))
+    c.connect()
+  }
+
+  protected async onStop(): Promise<void> {
+    this.generation++
+    clearTimeout(this.refreshTimer)
+    clearTimeout(this.responseTimer)
+    for (const wake of [...this.wakers]) wake()
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+    const c = this.client
+    this.client = undefined
+    if (c !== undefined) await c.close()
+    await this.running
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(t)
-        timers.delete(t)
-        wakers.delete(wake)
+        this.timers.delete(t)
+        this.wakers.delete(wake)
         resolve()
       }
       const t = setTimeout(wake, ms)
-      timers.add(t)
-      wakers.add(wake)
+      this.timers.add(t)
+      this.wakers.add(wake)
     })
+  }
 
-  async function command(message: string, payload: Record<string, unknown>): Promise<unknown[]> {
+  async command(message: string, payload: Record<string, unknown>): Promise<unknown[]> {
+    const retries = this.retries
     let last: Error = new Error('not attempted')
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (stopped) throw new NotConnectedError('feed stopped')
-      if (attempt > 0) await delay(backoffDelay(attempt - 1, 200, 2000))
-      const c = client
-      if (c === undefined || stopped) {
-        throw new NotConnectedError(stopped ? 'feed stopped' : 'feed not started')
+      if (this.stopped) throw new NotConnectedError('feed stopped')
+      if (attempt > 0) await this.delay(backoffDelay(attempt - 1, 200, 2000))
+      const c = this.client
+      if (c === undefined || this.stopped) {
+        throw new NotConnectedError(this.stopped ? 'feed stopped' : 'feed not started')
       }
       try {
         const args = await c.emitWithAck(
           'command',
           [buildCommand(message, payload, Date.now())],
-          ackTimeoutMs,
+          this.ackTimeoutMs,
         )
         const err = replyError(message, args)
+        // A reply carrying data (NOT_FOUND included: it is an answer) is a Kwiff message.
+        if (err === undefined || err.code === 'NOT_FOUND') this.message()
         if (err === undefined) return args
         // NOT_FOUND is an answer, not a hiccup: asking again cannot change it.
         if (err.code === 'NOT_FOUND') throw err
         last = err
       } catch (e) {
         if (!(e instanceof AckTimeoutError)) throw e
-        last = new AckTimeoutError(message, ackTimeoutMs)
+        last = new AckTimeoutError(message, this.ackTimeoutMs)
       }
       // A failed attempt that will be retried is routine (the real API sheds load this way);
       // only a command that fails for good is worth a warning.
       const final = attempt === retries
-      logger[final ? 'warn' : 'debug'](
+      this.logger[final ? 'warn' : 'debug'](
         { command: message, attempt: attempt + 1, of: retries + 1, reason: last.message },
         final ? 'kwiff command failed for good' : 'kwiff command failed, retrying',
       )
@@ -183,42 +277,42 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
   }
 
   /** Parses a reply, counting a bad one as a bad frame before rethrowing. */
-  function parsed<T>(args: unknown, parse: (a: unknown) => T): T {
+  private parsed<T>(args: unknown, parse: (a: unknown) => T): T {
     try {
       return parse(args)
     } catch (e) {
-      if (e instanceof KwiffReplyError) tracker.badFrame(sample(args), e.message)
+      if (e instanceof KwiffReplyError) this.badFrame(sample(args), e.message)
       throw e
     }
   }
 
   /** The previous entities of one event (sport and competition included), to carry forward. */
-  function previousEntities(eventNativeId: number): Entity[] {
+  private previousEntities(eventNativeId: number): Entity[] {
     const id = eventEntityId(eventNativeId)
-    const ev = picture.get(id)
+    const ev = this.picture.get(id)
     if (ev === undefined || ev.kind !== 'event') return []
     const out: Entity[] = [ev]
     for (const parent of [ev.sportId, ev.competitionId]) {
-      const p = picture.get(parent)
+      const p = this.picture.get(parent)
       if (p !== undefined) out.push(p)
     }
-    for (const e of picture.values()) {
+    for (const e of this.picture.values()) {
       if ((e.kind === 'market' || e.kind === 'selection') && e.eventId === id) out.push(e)
     }
     return out
   }
 
-  async function refresh(gen: number): Promise<boolean> {
-    if (stopped || gen !== generation || !connected) return false
+  private async refresh(gen: number): Promise<boolean> {
+    if (this.stopped || gen !== this.generation || !this.connected) return false
     try {
       const events: KwiffEvent[] = []
       const carried: number[] = []
-      for (const sportId of sports) {
-        for (const country of countries) {
-          const args = await command('event:list', eventListPayload(sportId, country))
-          const reply = parsed(args, parseEventListReply)
+      for (const sportId of this.sports) {
+        for (const country of this.countries) {
+          const args = await this.command('event:list', eventListPayload(sportId, country))
+          const reply = this.parsed(args, parseEventListReply)
           for (const bad of reply.invalid) {
-            tracker.badFrame(`event:list event ${bad.id ?? '?'}`, bad.reason)
+            this.badFrame(`event:list event ${bad.id ?? '?'}`, bad.reason)
             if (bad.id !== undefined) carried.push(bad.id)
           }
           events.push(...reply.events)
@@ -234,7 +328,10 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
       const details = await Promise.all(
         live.map(async (e) => {
           try {
-            return parsed(await command('event:get', eventGetPayload(e.id)), parseEventGetReply)
+            return this.parsed(
+              await this.command('event:get', eventGetPayload(e.id)),
+              parseEventGetReply,
+            )
           } catch (err) {
             if (!(err instanceof KwiffCommandError && err.code === 'NOT_FOUND')) throw err
             vanished.add(e.id)
@@ -249,173 +346,117 @@ export function createKwiffFeed(options: KwiffFeedOptions): KwiffFeed {
         fresh.set(d.event.id, d.event)
         offers.set(d.event.id, eventOffers(d.event))
       }
-      if (stopped || gen !== generation) return false
+      if (this.stopped || gen !== this.generation) return false
       // Receive time of the refresh's last reply; unchanged entities keep their updatedAt.
       const next = buildPicture(
         events.filter((e) => !vanished.has(e.id)).map((e) => fresh.get(e.id) ?? e),
-        { receivedAt: Date.now(), previous: picture },
+        { receivedAt: this.now(), previous: this.picture },
         offers,
       )
       for (const id of carried) {
         if (next.has(eventEntityId(id))) continue
-        for (const e of previousEntities(id)) if (!next.has(e.id)) next.set(e.id, e)
+        for (const e of this.previousEntities(id)) if (!next.has(e.id)) next.set(e.id, e)
       }
-      const ops: Op[] = diffEntities(picture, next)
-      picture = next
-      tracker.emitOps(ops)
-      tracker.setState('live')
+      const ops: Op[] = diffEntities(this.picture, next)
+      this.picture = next
+      this.emitOps(ops)
+      this.setState('live')
       return true
     } catch (e) {
-      if (stopped || gen !== generation) return false
+      if (this.stopped || gen !== this.generation) return false
       const err = e instanceof Error ? e : new Error(String(e))
       if (err instanceof NotConnectedError) {
-        logger.info({ reason: err.message }, 'kwiff refresh interrupted by a disconnect')
+        this.logger.info({ reason: err.message }, 'kwiff refresh interrupted by a disconnect')
         return false
       }
       const known =
         err instanceof KwiffCommandFailedError ||
         err instanceof KwiffReplyError ||
         err instanceof KwiffCommandError
-      if (!known) logger.error({ err }, 'kwiff refresh failed unexpectedly')
-      else logger.warn({ reason: err.message }, 'kwiff refresh failed; last good state kept')
-      tracker.setState('stale', err.message)
+      if (!known) this.logger.error({ err }, 'kwiff refresh failed unexpectedly')
+      else this.logger.warn({ reason: err.message }, 'kwiff refresh failed; last good state kept')
+      // The state stays: `stale` is decided by silence alone (FeedBase); the error is news.
+      this.setState(this.state, err.message)
       return false
     }
   }
 
   /** Runs refreshes one at a time. */
-  function serial(gen: number): Promise<boolean> {
-    const next = running.then(() => refresh(gen))
-    running = next.catch(() => false)
+  private serial(gen: number): Promise<boolean> {
+    const next = this.running.then(() => this.refresh(gen))
+    this.running = next.catch(() => false)
     return next
   }
 
-  function loop(gen: number): void {
-    refreshTimer = undefined
-    void serial(gen).then(() => {
-      if (stopped || gen !== generation) return
-      refreshTimer = setTimeout(() => loop(gen), refreshMs)
+  private loop(gen: number): void {
+    this.refreshTimer = undefined
+    void this.serial(gen).then(() => {
+      if (this.stopped || gen !== this.generation) return
+      this.refreshTimer = setTimeout(() => this.loop(gen), this.refreshMs)
     })
   }
 
   /** Both `40` and the `response` push arrived (or the push is late): start refreshing. */
-  function ready(): void {
-    if (!connected || loopGeneration === generation || stopped) return
-    clearTimeout(responseTimer)
-    loopGeneration = generation
-    loop(generation)
+  private ready(): void {
+    if (!this.connected || this.loopGeneration === this.generation || this.stopped) return
+    clearTimeout(this.responseTimer)
+    this.loopGeneration = this.generation
+    this.loop(this.generation)
   }
 
-  function onState(state: ClientState, error?: string): void {
-    if (stopped) return
-    if (state === 'connecting') tracker.setState('connecting')
-    else if (state === 'reconnecting') tracker.setState('reconnecting', error)
-    else if (state === 'closed') tracker.setState('down', error)
+  private onClientState(state: ClientState, error?: string): void {
+    if (this.stopped) return
+    if (state === 'connecting') this.setState('connecting')
+    else if (state === 'reconnecting') this.setState('reconnecting', error)
+    else if (state === 'closed') this.setState('down', error)
   }
 
-  function onDisconnect(reason: string): void {
-    connected = false
-    responseSeen = false
-    generation++
-    clearTimeout(refreshTimer)
-    clearTimeout(responseTimer)
-    logger.info({ reason }, 'kwiff disconnected')
+  private onDisconnect(reason: string): void {
+    this.connected = false
+    this.responseSeen = false
+    this.generation++
+    clearTimeout(this.refreshTimer)
+    clearTimeout(this.responseTimer)
+    this.logger.info({ reason }, 'kwiff disconnected')
   }
 
-  function onEvent(name: string, args: unknown[]): void {
+  private onEvent(name: string, args: unknown[]): void {
+    this.message()
     if (name === 'response') {
       try {
         parseUserDetails(args)
       } catch (e) {
-        tracker.badFrame(sample(args), (e as Error).message)
+        this.badFrame(sample(args), (e as Error).message)
       }
-      responseSeen = true
-      ready()
+      this.responseSeen = true
+      this.ready()
       return
     }
-    const n = (unknown.get(name) ?? 0) + 1
-    unknown.set(name, n)
+    const n = (this.unknown.get(name) ?? 0) + 1
+    this.unknown.set(name, n)
     if (n === 1) {
-      logger.warn(
+      this.logger.warn(
         { event: name, sample: sample(args) },
         'kwiff pushed an unknown event (logged once per name, counted)',
       )
     }
   }
 
-  function onConnect(): void {
-    connected = true
-    generation++
-    if (responseSeen) {
-      ready()
+  private onConnect(): void {
+    this.connected = true
+    this.generation++
+    if (this.responseSeen) {
+      this.ready()
       return
     }
     // The `response` push normally precedes `40`; wait a little for it, then go on without it.
-    responseTimer = setTimeout(
+    this.responseTimer = setTimeout(
       () => {
-        if (!responseSeen)
-          logger.warn({}, "kwiff sent no 'response' user details; refreshing anyway")
-        ready()
+        if (!this.responseSeen)
+          this.logger.warn({}, "kwiff sent no 'response' user details; refreshing anyway")
+        this.ready()
       },
-      Math.min(ackTimeoutMs, 2000),
+      Math.min(this.ackTimeoutMs, 2000),
     )
-  }
-
-  return {
-    source: 'kwiff',
-    start() {
-      if (started || stopped) return
-      started = true
-      tracker.setState('connecting')
-      const c = new SocketIoClient({
-        url: options.url,
-        transport: 'websocket',
-        query: { device: 'web-app', version: '1.0.1' },
-        headers: {
-          Origin: 'https://kwiff.com',
-          'User-Agent': KWIFF_USER_AGENT,
-          'Accept-Language': 'en-GB,en-US;q=0.9,en;q=0.8',
-          Pragma: 'no-cache',
-          'Cache-Control': 'no-cache',
-        },
-        prepare: () => {
-          const identifier = randomUUID()
-          responseSeen = false
-          return { query: { identifier }, headers: { Cookie: `uuid=${identifier}` } }
-        },
-        reconnect: options.reconnect ?? {},
-        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        logger,
-      })
-      client = c
-      c.on('state', onState)
-      c.on('connect', onConnect)
-      c.on('disconnect', onDisconnect)
-      c.on('event', onEvent)
-      c.on('packet', () => tracker.message())
-      c.on('badPacket', (raw, reason) => tracker.badFrame(raw, reason))
-      c.connect()
-    },
-    async stop() {
-      if (stopped) return
-      stopped = true
-      generation++
-      clearTimeout(refreshTimer)
-      clearTimeout(responseTimer)
-      for (const wake of [...wakers]) wake()
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      const c = client
-      client = undefined
-      if (c !== undefined) await c.close()
-      await running
-      tracker.setState('down')
-    },
-    status: (): FeedStatus => tracker.status(),
-    onOps: (listener) => tracker.onOps(listener),
-    onStatus: (listener) => tracker.onStatus(listener),
-    refreshNow: () => serial(generation),
-    unknownEvents: () => Object.fromEntries(unknown),
-    command,
   }
 }

@@ -6,17 +6,13 @@ import { applyOps, emptyState } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import type { EntityState, FeedState } from '@oddsboard/model'
 import type { Feed, SimServer } from '@oddsboard/feedkit'
+import { waitUntil } from '@oddsboard/feedkit/testing'
 import { createWinamaxFeed } from './feed'
 import { startWinamaxSim } from './sim'
 
 /** Polls `cond` every 20 ms; rejects after `ms`. */
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const until = (cond: () => boolean, ms: number, what: string) =>
+  waitUntil(cond, { timeoutMs: ms, what })
 
 function follow(feed: Feed) {
   const seen = {
