@@ -3,6 +3,7 @@ import { RELAY_PROTOCOL } from '@oddsboard/model'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket as WsClient, WebSocketServer, type WebSocket as WsSocket } from 'ws'
 import { RelayClient, type ConnectionState } from './relayClient'
+import { waitUntil } from '@oddsboard/feedkit/testing'
 
 /** A loopback relay stand-in: records what clients send and lets the test push messages or close. */
 async function relayServer() {
@@ -31,13 +32,7 @@ async function relayServer() {
   }
 }
 
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+const until = (cond: () => boolean, ms = 3000) => waitUntil(cond, { timeoutMs: ms, intervalMs: 10 })
 
 let cleanup: (() => Promise<void>)[] = []
 afterEach(async () => {

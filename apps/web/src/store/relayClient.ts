@@ -1,5 +1,5 @@
 import { RELAY_PROTOCOL, type ClientMessage, type ServerMessage } from '@oddsboard/model'
-import { backoffDelay } from '@oddsboard/feedkit/backoff'
+import { Reconnector } from '@oddsboard/feedkit/backoff'
 
 /**
  * State of the browser's own connection to the proxy's relay. `incompatible`: the proxy
@@ -43,7 +43,7 @@ export interface RelayClientOptions {
   position(): { epoch: string; seq: number } | null
   /** Defaults to the global `WebSocket`. */
   createSocket?: (url: string) => WebSocket
-  /** Backoff for attempt n (0-based), ms; defaults to the model's `backoffDelay`. */
+  /** Backoff for attempt n (0-based), ms; defaults to feedkit's `backoffDelay`. */
   delay?: (attempt: number) => number
 }
 
@@ -61,18 +61,20 @@ export interface RelayClientOptions {
  */
 export class RelayClient {
   private socket: WebSocket | null = null
-  private attempt = 0
   private reconnects = 0
-  private timer: ReturnType<typeof setTimeout> | null = null
+  /** The project's one reconnect loop (feedkit): backoff with jitter, one retry pending at most. */
+  private readonly reconnector: Reconnector
   private stopped = false
   /** Code of the last close, e.g. 4008 when the server found us too slow. */
   lastCloseCode: number | null = null
 
-  constructor(private readonly opts: RelayClientOptions) {}
+  constructor(private readonly opts: RelayClientOptions) {
+    this.reconnector = new Reconnector(() => this.open(), { delay: opts.delay })
+  }
 
   /** Opens the socket; calling twice is a no-op. */
   start(): void {
-    if (this.socket !== null || this.timer !== null) return
+    if (this.socket !== null || this.reconnector.pending) return
     this.stopped = false
     this.open()
   }
@@ -80,8 +82,7 @@ export class RelayClient {
   /** Closes the socket and cancels any pending reconnect. */
   stop(): void {
     this.stopped = true
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = null
+    this.reconnector.cancel()
     const s = this.socket
     this.socket = null
     if (s !== null) s.close(1000)
@@ -102,7 +103,6 @@ export class RelayClient {
   }
 
   private open(): void {
-    this.timer = null
     const create = this.opts.createSocket ?? ((url: string) => new WebSocket(url))
     this.opts.onState(this.reconnects === 0 ? 'connecting' : 'reconnecting', {
       reconnects: this.reconnects,
@@ -123,7 +123,7 @@ export class RelayClient {
     let first = true
     socket.onopen = () => {
       if (this.socket !== socket) return
-      this.attempt = 0
+      this.reconnector.reset()
       this.opts.onState('open', { reconnects: this.reconnects })
     }
     socket.onmessage = (ev: MessageEvent) => {
@@ -166,9 +166,9 @@ export class RelayClient {
 
   private scheduleReconnect(): void {
     if (this.stopped) return
-    const wait = (this.opts.delay ?? backoffDelay)(this.attempt++)
+    const wait = this.reconnector.schedule()
+    if (wait === null) return
     this.reconnects++
     this.opts.onState('reconnecting', { reconnects: this.reconnects, retryInMs: wait })
-    this.timer = setTimeout(() => this.open(), wait)
   }
 }
