@@ -59,7 +59,7 @@ describe('http', () => {
 
   it('GET /metrics exposes the oddsboard counters in Prometheus text', async () => {
     const { feeds, proxy, get } = await start()
-    feeds[0]!.tracker.badFrame('42["m",{', 'invalid JSON')
+    feeds[0]!.badFrame('42["m",{', 'invalid JSON')
     feeds[0]!.emit([selectionOp(1, 1.8)])
     proxy.hub.flush()
     const res = await get('/metrics')

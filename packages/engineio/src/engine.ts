@@ -170,27 +170,47 @@ export class EngineConnection {
   private async poll(): Promise<void> {
     if (this.closed || this.pollInFlight) return
     this.pollInFlight = true
-    const url = this.urlFor('polling')
-    let body: string
+    let body: string | null
     try {
-      const res = await fetch(url, { headers: this.headersFor(url), signal: this.abort.signal })
-      this.storeCookies(url, res.headers.getSetCookie())
-      body = await res.text()
-      if (!res.ok) {
-        this.fail(`${this.handshake ? 'poll' : 'handshake'} HTTP ${res.status}`)
-        return
-      }
-    } catch (e) {
-      this.fail(`transport error: ${errorMessage(e)}`)
-      return
+      body = await this.request(this.handshake ? 'poll' : 'handshake')
     } finally {
       this.pollInFlight = false
     }
-    if (this.closed) return
+    if (body === null || this.closed) return
     this.onPayload(body)
     if (this.closed) return
     if (this.pollingPaused) this.checkPollingIdle()
     else if (this.transport === 'polling') void this.poll()
+  }
+
+  /**
+   * One HTTP request of this session (a GET poll, or a POST of `packets`), cookies kept.
+   * Resolves with the body, or null once it has failed the connection (status or transport).
+   */
+  private async request(
+    what: 'poll' | 'handshake' | 'post',
+    packets?: string[],
+  ): Promise<string | null> {
+    const url = this.urlFor('polling')
+    const headers = this.headersFor(url)
+    try {
+      const res = await fetch(url, {
+        ...(packets !== undefined && {
+          method: 'POST',
+          body: encodePayload(packets),
+          headers: { ...headers, 'Content-Type': 'text/plain;charset=UTF-8' },
+        }),
+        ...(packets === undefined && { headers }),
+        signal: this.abort.signal,
+      })
+      this.storeCookies(url, res.headers.getSetCookie())
+      const body = await res.text()
+      if (res.ok) return body
+      this.fail(`${what} HTTP ${res.status}`)
+    } catch (e) {
+      this.fail(`transport error: ${errorMessage(e)}`)
+    }
+    return null
   }
 
   private onPayload(body: string): void {
@@ -211,27 +231,13 @@ export class EngineConnection {
 
   private async post(packets: string[]): Promise<void> {
     this.postInFlight = true
-    const url = this.urlFor('polling')
+    let body: string | null
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        body: encodePayload(packets),
-        headers: { ...this.headersFor(url), 'Content-Type': 'text/plain;charset=UTF-8' },
-        signal: this.abort.signal,
-      })
-      this.storeCookies(url, res.headers.getSetCookie())
-      await res.text()
-      if (!res.ok) {
-        this.fail(`post HTTP ${res.status}`)
-        return
-      }
-    } catch (e) {
-      this.fail(`transport error: ${errorMessage(e)}`)
-      return
+      body = await this.request('post', packets)
     } finally {
       this.postInFlight = false
     }
-    if (this.closed) return
+    if (body === null || this.closed) return
     if (this.pollingPaused) this.checkPollingIdle()
     this.flush()
   }

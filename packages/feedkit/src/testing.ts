@@ -2,9 +2,8 @@
  * Test doubles and helpers shared by every package's tests (`@oddsboard/feedkit/testing`).
  * Browser-safe: the web app's tests use them too.
  */
-import type { FeedState, FeedStatus, Op, Source } from '@oddsboard/model'
-import type { Feed } from './feed'
-import { FeedTracker } from './feed'
+import type { FeedState, Op, Source } from '@oddsboard/model'
+import { FeedBase } from './feedBase'
 import type { Logger } from './logger'
 import { silentLogger } from './logger'
 
@@ -83,51 +82,33 @@ export function recordingLogger(): Logger & { lines: LogLine[] } {
 }
 
 /**
- * An in-process {@link Feed} driven by hand, for tests and the relay benchmark: no socket.
- * `emit` hands ops to listeners exactly as a real feed would; `setState` moves its status.
+ * An in-process `Feed` driven by hand, for tests and the relay benchmark: no socket.
+ * The real lifecycle ({@link FeedBase}): live on start, down on stop; `emit` hands ops to
+ * listeners exactly as a real feed would; `setState` and `badFrame` are open to the test.
+ * It never goes stale by itself.
  */
-export class FakeFeed implements Feed {
-  readonly tracker: FeedTracker
-  started = false
-  stopped = false
-
-  constructor(
-    readonly source: Source = 'winamax',
-    logger: Logger = silentLogger,
-  ) {
-    this.tracker = new FeedTracker(source, logger)
+export class FakeFeed extends FeedBase {
+  constructor(source: Source = 'winamax', logger: Logger = silentLogger) {
+    super({ source, logger, staleAfterMs: Number.MAX_SAFE_INTEGER })
   }
 
-  start(): void {
-    if (this.started) return
-    this.started = true
-    this.tracker.setState('live')
+  protected onStart(): void {
+    this.setState('live')
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true
-    this.tracker.setState('down')
-  }
-
-  status(): FeedStatus {
-    return this.tracker.status()
-  }
-
-  onOps(listener: (ops: Op[]) => void): () => void {
-    return this.tracker.onOps(listener)
-  }
-
-  onStatus(listener: (status: FeedStatus) => void): () => void {
-    return this.tracker.onStatus(listener)
-  }
+  protected async onStop(): Promise<void> {}
 
   /** Counts one upstream message and emits `ops` as one batch. */
   emit(ops: Op[]): void {
-    this.tracker.message()
-    this.tracker.emitOps(ops)
+    this.message()
+    this.emitOps(ops)
   }
 
-  setState(state: FeedState, error?: string): void {
-    this.tracker.setState(state, error)
+  override setState(state: FeedState, error?: string): void {
+    super.setState(state, error)
+  }
+
+  override badFrame(frame: string | Uint8Array, reason: string): void {
+    super.badFrame(frame, reason)
   }
 }
