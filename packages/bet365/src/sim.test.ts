@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { applyOps, emptyState, type EntityState, type TennisScore } from '@oddsboard/model'
+import {
+  applyOps,
+  clockSeconds,
+  emptyState,
+  type EntityState,
+  type TennisScore,
+} from '@oddsboard/model'
+import { parseBet365Time } from './canonical'
 import {
   decodeServerFrame,
   encodeClientHandshake,
@@ -185,6 +192,74 @@ describe('Bet365 simulator', () => {
     const still = [...before].filter(([id]) => state.event.has(id))
     expect(still.length).toBeGreaterThan(0)
     for (const [id, comp] of still) expect(state.event.get(id)!.competitionId).toBe(comp)
+  })
+
+  it('football clocks read as recorded and run on: TU moved to now, syncs consistent with the load', async () => {
+    const s = await sim({ seed: 7, speed: 20 })
+    const { frames } = await rawClient(s.url, ['OVInPlay_1_3'])
+    await waitFor(() => frames.length >= 2, 8000, 'the load')
+    const subscribedAt = Date.now()
+    const load = frames[1]![0]!
+    const ev = (name: string) => load.records.find((r) => r.type === 'EV' && r.fields.NA === name)!
+    // Central Ballester v Deportivo Espanol: TM=45;TS=0;TT=1 since 17:34:45 BST; the load's
+    // newest TU is 18:07:36, so the clock read 77:51 when the load was recorded, and now too.
+    const central = ev('Central Ballester v Deportivo Espanol').fields
+    expect(central).toMatchObject({ TM: '45', TS: '0', TT: '1' })
+    const at = parseBet365Time(central.TU)!
+    expect(subscribedAt - at).toBeGreaterThanOrEqual(32 * 60_000 + 50_000)
+    expect(subscribedAt - at).toBeLessThan(32 * 60_000 + 53_000 + 8000)
+    // Every running clock sync (TM/TS/TU) agrees with that reading as time goes on.
+    const reading = 45 * 60 + (subscribedAt - at) / 1000
+    const syncs = () =>
+      frames.flat().filter((m) => m.topic === central.IT && m.op === 'U' && m.records[0]!.fields.TU)
+    await waitFor(() => syncs().length >= 1, 10_000, 'a clock sync')
+    for (const m of syncs()) {
+      const f = m.records[0]!.fields
+      const seconds = Number(f.TM) * 60 + Number(f.TS)
+      const expected = reading + (parseBet365Time(f.TU)! - subscribedAt) / 1000
+      expect(Math.abs(seconds - expected)).toBeLessThan(10)
+      expect(f.TT).toBe('1')
+    }
+    expect(s.footballEvents()).toContain(central.IT)
+  })
+
+  it('PSG v Arsenal, at half time in the load, starts its second half at 45:00', async () => {
+    const PSG = 'L1-1-5-134273051-2-737_1_3'
+    const s = await sim({ seed: 7, speed: 20 })
+    const { frames } = await rawClient(s.url, ['OVInPlay_1_3'])
+    await waitFor(() => frames.length >= 2, 8000, 'the load')
+    const restart = () =>
+      frames.flat().find((m) => m.topic === PSG && m.op === 'U' && m.records[0]!.fields.TT === '1')
+    await waitFor(() => restart() !== undefined, 10_000, 'the second half')
+    expect(restart()!.records[0]!.fields).toMatchObject({ TM: '45', TS: '0', TT: '1' })
+  })
+
+  it('the feed sees the football board move: requoted prices with fresh updatedAt, cricket left as loaded', async () => {
+    const s = await sim({ seed: 7, speed: 20 })
+    const feed = createBet365Feed({ url: s.url })
+    cleanups.push(() => feed.stop())
+    let state: EntityState = emptyState()
+    feed.onOps((ops) => {
+      state = applyOps(state, ops)
+    })
+    feed.start()
+    const football = () => [...state.event.values()].filter((e) => e.sportId === 'bet365:cl1')
+    await waitFor(() => football().length > 30, 8000, 'the load')
+    const loadedAt = Math.max(...football().map((e) => e.updatedAt))
+    const moved = () =>
+      [...state.selection.values()].filter(
+        (x) => x.eventId.startsWith('bet365:ev') && x.updatedAt > loadedAt + 500,
+      )
+    await waitFor(() => moved().length >= 10, 10_000, 'requoted prices')
+    for (const x of moved()) expect(x.odds === null || x.odds > 1).toBe(true)
+    const cricket = [...state.event.values()].filter((e) => e.sportId === 'bet365:cl3')
+    expect(cricket).toHaveLength(2)
+    for (const e of cricket) expect(e.updatedAt).toBeLessThanOrEqual(loadedAt)
+    for (const e of football()) {
+      if (e.clock?.running !== true) continue
+      expect(clockSeconds(e.clock, Date.now())).toBeLessThan(100 * 60)
+    }
+    expect(feed.status().badFrames).toBe(0)
   })
 
   it('answers an unknown topic with the EMPTY notice, which the feed reports', async () => {

@@ -13,7 +13,9 @@ import {
   type ZapMessage,
   type ZapRecord,
 } from './codec'
+import { clockOf, esportsName, formatBet365Time, parseBet365Time, sportKeyOf } from './canonical'
 import { INPLAY_2026_TOPIC, inPlay2026Body, navoneDarderiRecords } from './fixtures'
+import { fitRates, nextGoalProbabilities, ordinal, resultProbabilities } from './football'
 import { parseTennisScore } from './tennis'
 import {
   formatTennisScore,
@@ -39,6 +41,21 @@ import { formatZapTime, TIME_TOPIC, TopicTree, type TopicNode } from './tree'
  * `I`, and `__time` heartbeats go out every second. A money line the load has suspended
  * (`SU=1`) reopens (`SU=0` with new prices) at the match's next point. Play starts when the first client
  * subscribes; the points of each match are deterministic given `seed`.
+ *
+ * The load's football and Esoccer matches play on too, so nothing is shown live and frozen:
+ * on the first subscription every `TU` is moved forward by the time between the load's
+ * newest `TU` (its recording moment) and now, so each clock reads what it read when the
+ * load was recorded (Central Ballester 77:51, NK Dinamo Predavac 82:56) and runs on in real
+ * time. Each match then lives through its half time (the clock stops at 45:00 for 15
+ * minutes; Esoccer 20 s), second half with stoppage time, full time (clock stopped, market
+ * suspended) and leaves with `D` a minute later; an Esoccer match is followed by the
+ * rematch, sides swapped, as Bet365's Esoccer leagues do. Goals come as a Poisson process
+ * whose rates are fitted to the load's own prices; a goal suspends the main market for 8-20
+ * s and reopens it with new prices; prices are requoted every 6-20 s as the clock runs (a
+ * level match's draw shortens) and the clock is re-synced (`TM`/`TS`/`TU`) every 45-90 s.
+ * The load's cricket and American-football events (no clock that counts up) are left as
+ * recorded: their `updatedAt` ages and the browser marks them stale
+ * (`EVENT_STALE_AFTER_MS`), which is the truth about a frozen event.
  */
 
 /** Options of {@link startBet365Sim}. */
@@ -70,6 +87,8 @@ export interface Bet365SimServer extends SimServer {
   setFrozen(frozen: boolean): void
   /** `IT`s of the tennis events currently played. */
   tennisEvents(): string[]
+  /** `IT`s of the football and Esoccer events currently played (empty before the first subscription). */
+  footballEvents(): string[]
 }
 
 const SUBPROTOCOLS = ['zap-protocol-v1', 'zap-protocol-v2']
@@ -107,6 +126,36 @@ interface LiveMatch {
   nextAt: number
   started: boolean
   endedAt: number | null
+}
+
+/** A football or Esoccer match of the load (or an Esoccer rematch) being played on. */
+interface FootballMatch {
+  evIt: string
+  /** The event's main market (`OR=0`: 1777 Fulltime Result or 1778 Nth Goal) and its selections by `OR`. */
+  maIt: string | null
+  paIts: (string | undefined)[]
+  nextGoal: boolean
+  esoccer: boolean
+  /** Seconds of play in a half (`ML` minutes / 2). */
+  half: number
+  phase: 'first' | 'break' | 'second' | 'full'
+  /** The clock: `seconds` of play at epoch ms `at`, advancing when `running`. */
+  clock: { seconds: number; at: number; running: boolean }
+  /** Seconds of play at which the current half ends (stoppage time included). */
+  endOfHalf: number
+  /** Epoch ms at which a stopped clock restarts (half time, a pause). */
+  resumeAt: number
+  endedAt: number | null
+  goals: [number, number]
+  /** Goals per second of play, home and away. */
+  rates: [number, number]
+  rng: () => number
+  nextPriceAt: number
+  nextSyncAt: number
+  /** While suspended after a goal: when the market reopens. */
+  reopenAt: number | null
+  /** Seconds of play at which the next goal falls (drawn from `rates`). */
+  nextGoalAt: number
 }
 
 function hashSeed(seed: number, salt: string): number {
@@ -223,6 +272,350 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
 
   const now0 = Date.now()
   for (const node of tree.nodes()) if (node.type === 'EV' && isTennis(node)) addMatch(node, now0)
+
+  // Football and Esoccer: see the module comment. Times of play are real seconds (the
+  // browser ticks the same clock); `speed` shortens only what is not on the clock (half time,
+  // the gaps between price quotes and clock syncs, how long a finished match stays).
+  const football = new Map<string, FootballMatch>()
+  const SOCCER_CL_IT = 'CL_1_1_3'
+  let nextFootballId = 800_000_000
+  const scaled = (ms: number): number => ms / speed
+
+  const footballKind = (ev: TopicNode): 'football' | 'esoccer' | null => {
+    let cl: TopicNode | null = null
+    for (let p = ev.parent; p !== null && cl === null; p = p.parent) if (p.type === 'CL') cl = p
+    const native = cl?.fields.ID ?? ev.fields.CL ?? ''
+    if (sportKeyOf(native, cl?.fields.NA) !== 'football') return null
+    return esportsName(ev.fields.CT, ev.fields.CK) === null ? 'football' : 'esoccer'
+  }
+
+  /** Moves every event's `TU` so the load's newest one is `now`: clocks read as recorded. */
+  const rebase = (now: number): void => {
+    let newest = -Infinity
+    for (const n of tree.nodes()) {
+      const t = n.type === 'EV' ? parseBet365Time(n.fields.TU) : null
+      if (t !== null && t > newest) newest = t
+    }
+    if (!Number.isFinite(newest)) return
+    const shift = Math.floor((now - newest) / 1000) * 1000
+    for (const n of tree.nodes()) {
+      const t = n.type === 'EV' ? parseBet365Time(n.fields.TU) : null
+      if (t !== null) n.fields.TU = formatBet365Time(t + shift)
+    }
+  }
+
+  const playSeconds = (m: FootballMatch, now: number): number =>
+    m.clock.seconds + (m.clock.running ? (now - m.clock.at) / 1000 : 0)
+
+  /** Seconds until the next goal of a match (either side), drawn from its rates. */
+  const goalGap = (m: FootballMatch): number =>
+    -Math.log(1 - m.rng()) / Math.max(1e-9, m.rates[0] + m.rates[1])
+
+  const impliedProbabilities = (paIts: (string | undefined)[]): [number, number, number] | null => {
+    const inv: number[] = []
+    for (const it of paIts) {
+      const od = it === undefined ? undefined : tree.get(it)?.fields.OD
+      let d: number | null
+      try {
+        d = od === undefined ? null : fractionalToDecimal(od)
+      } catch {
+        d = null
+      }
+      if (d === null) return null
+      inv.push(1 / d)
+    }
+    const sum = inv.reduce((a, b) => a + b, 0)
+    return inv.length === 3 ? [inv[0]! / sum, inv[1]! / sum, inv[2]! / sum] : null
+  }
+
+  const addFootball = (ev: TopicNode, now: number): void => {
+    const kind = footballKind(ev)
+    if (kind === null || ev.fields.FS === '0') return
+    const clock = clockOf(ev.fields, 'football', now)
+    if (clock === undefined) return
+    const ml = Number(ev.fields.ML)
+    const length = (Number.isFinite(ml) && ml > 0 ? ml : 90) * 60
+    const half = length / 2
+    const rng = mulberry32(hashSeed(seed, ev.it))
+    const mas = ev.children.filter((c) => c.type === 'MA')
+    const ma = mas.find((c) => c.fields.OR === '0') ?? mas[0]
+    const pas = ma?.children.filter((c) => c.type === 'PA') ?? []
+    const paIts = [0, 1, 2].map((o) => pas.find((p) => p.fields.OR === String(o))?.it)
+    const score = /^(\d+)-(\d+)$/.exec(ev.fields.SS ?? '')
+    const goals: [number, number] = score === null ? [0, 0] : [Number(score[1]), Number(score[2])]
+    const nextGoal = (ma?.fields.ID ?? ma?.fields.MA) === '1778'
+    const stoppage = (first: boolean): number =>
+      kind === 'esoccer' ? 0 : first ? 60 + rng() * 180 : 120 + rng() * 240
+    const s = clock.seconds
+    let phase: FootballMatch['phase'] = 'second'
+    let endOfHalf = length + stoppage(false)
+    let resumeAt = 0
+    if (s < half) {
+      phase = 'first'
+      endOfHalf = half + stoppage(true)
+    } else if (s === half && !clock.running) {
+      phase = 'break'
+      resumeAt = clock.at + scaled(kind === 'esoccer' ? 20_000 : 15 * 60_000)
+    }
+    if (!clock.running && phase !== 'break') resumeAt = now + scaled(5000 + rng() * 35_000)
+    // Rates: fitted to the loaded match-result prices; a next-goal market gives the split.
+    const total: [number, number] = kind === 'esoccer' ? [2, 14] : [0.8, 6]
+    const base = (kind === 'esoccer' ? 6 : 2.6) / length
+    let rates: [number, number] = [base / 2, base / 2]
+    const probabilities = impliedProbabilities(paIts)
+    if (probabilities !== null) {
+      if (nextGoal) {
+        const share = probabilities[0] / Math.max(1e-9, probabilities[0] + probabilities[2])
+        rates = [base * share, base * (1 - share)]
+      } else {
+        const played = clock.running ? s + (now - clock.at) / 1000 : s
+        const remaining = Math.max(60, length - played)
+        rates = fitRates(probabilities, goals[0] - goals[1], remaining, length, total)
+      }
+    }
+    const m: FootballMatch = {
+      evIt: ev.it,
+      maIt: ma?.it ?? null,
+      paIts,
+      nextGoal,
+      esoccer: kind === 'esoccer',
+      half,
+      phase,
+      clock: { seconds: s, at: clock.at, running: clock.running },
+      endOfHalf,
+      resumeAt,
+      endedAt: null,
+      goals,
+      rates,
+      rng,
+      nextPriceAt: now + scaled(2000 + rng() * 14_000),
+      nextSyncAt: now + scaled(45_000 + rng() * 45_000),
+      // A market the load has suspended reopens a few seconds in, as after a goal.
+      reopenAt:
+        ma?.fields.SU === '1' || pas.some((p) => p.fields.SU === '1')
+          ? now + scaled(3000 + rng() * 12_000)
+          : null,
+      nextGoalAt: 0,
+    }
+    m.nextGoalAt = Math.max(s, playSeconds(m, now)) + goalGap(m)
+    football.set(ev.it, m)
+  }
+
+  /** The prices of a match's main market now: match result, or next goal. */
+  const quote = (m: FootballMatch, now: number): [number, number, number] => {
+    const remaining = m.phase === 'full' ? 0 : Math.max(0, 2 * m.half - playSeconds(m, now))
+    const [rh, ra] = m.rates
+    return m.nextGoal
+      ? nextGoalProbabilities(rh * remaining, ra * remaining)
+      : resultProbabilities(m.goals[0] - m.goals[1], rh * remaining, ra * remaining)
+  }
+
+  const priceMessages = (m: FootballMatch, now: number, reopen: boolean): ZapMessage[] => {
+    const p = quote(m, now)
+    const out: ZapMessage[] = []
+    m.paIts.forEach((it, i) => {
+      const node = it === undefined ? undefined : tree.get(it)
+      if (node === undefined) return
+      const fields: ZapFields = {}
+      if (reopen && node.fields.SU === '1') fields.SU = '0'
+      const od = priceFractional(p[i]!, 0.05)
+      if (node.fields.OD !== od) fields.OD = od
+      if (Object.keys(fields).length > 0) out.push(delta(node.it, 'U', [{ type: '', fields }]))
+    })
+    const ma = m.maIt === null ? undefined : tree.get(m.maIt)
+    if (reopen && ma !== undefined && ma.fields.SU === '1') {
+      out.push(delta(ma.it, 'U', [{ type: '', fields: { SU: '0' } }]))
+    }
+    return out
+  }
+
+  /** Sets the clock at the last whole second and says so (`TM`/`TS`/`TT`/`TU`). */
+  const clockMessage = (
+    m: FootballMatch,
+    now: number,
+    running: boolean,
+    seconds?: number,
+  ): ZapMessage => {
+    const at = Math.floor(now / 1000) * 1000
+    const s = Math.max(0, Math.floor(seconds ?? playSeconds(m, at)))
+    m.clock = { seconds: s, at, running }
+    const fields: ZapFields = {
+      TM: String(Math.floor(s / 60)),
+      TS: String(s % 60),
+      TT: running ? '1' : '0',
+      TU: formatBet365Time(at),
+    }
+    return delta(m.evIt, 'U', [{ type: '', fields }])
+  }
+
+  const suspendMessages = (m: FootballMatch, extra: (i: number) => ZapFields): ZapMessage[] => {
+    const out: ZapMessage[] = []
+    m.paIts.forEach((it, i) => {
+      if (it !== undefined && tree.get(it) !== undefined) {
+        out.push(delta(it, 'U', [{ type: '', fields: { SU: '1', ...extra(i) } }]))
+      }
+    })
+    return out
+  }
+
+  const scoreGoal = (m: FootballMatch, now: number): void => {
+    const side = m.rng() < m.rates[0] / (m.rates[0] + m.rates[1]) ? 0 : 1
+    m.goals[side]++
+    const next = ordinal(m.goals[0] + m.goals[1] + 1)
+    const messages: ZapMessage[] = [
+      delta(m.evIt, 'U', [{ type: '', fields: { SS: `${m.goals[0]}-${m.goals[1]}` } }]),
+    ]
+    const ma = m.maIt === null ? undefined : tree.get(m.maIt)
+    if (ma !== undefined) {
+      const fields: ZapFields = { SU: '1', GO: next }
+      if (m.nextGoal) fields.NA = `${next} Goal`
+      messages.push(delta(ma.it, 'U', [{ type: '', fields }]))
+    }
+    messages.push(
+      ...suspendMessages(m, (i): ZapFields =>
+        m.nextGoal && i === 1 ? { NA: `No ${next} Goal` } : {},
+      ),
+    )
+    broadcast(messages)
+    m.reopenAt = now + scaled(8000 + m.rng() * 12_000)
+  }
+
+  /** The rematch of a finished Esoccer match, sides swapped, kicking off now. */
+  const rematch = (old: ZapFields, now: number): void => {
+    const names = (old.NA ?? '').split(' v ')
+    if (tree.get(SOCCER_CL_IT) === undefined || names.length !== 2) return
+    const ev = String(nextFootballId++)
+    const fx = String(nextFootballId++)
+    const evIt = `L1-sim-${ev}_1_3`
+    const ml = Number(old.ML) > 0 ? Number(old.ML) : 8
+    const rate = 6 / (ml * 60) / 2
+    const p = resultProbabilities(0, rate * ml * 60, rate * ml * 60)
+    const sides = [names[1]!, 'Draw', names[0]!]
+    const records: ZapRecord[] = [
+      {
+        type: 'EV',
+        fields: {
+          AU: '0',
+          C1: '1',
+          CK: old.CK ?? '',
+          CL: '1',
+          CT: old.CT ?? '',
+          FI: ev,
+          FS: '1',
+          ID: `${ev}C1A_1_3`,
+          IT: evIt,
+          L3: old.L3 ?? '',
+          ML: String(ml),
+          NA: `${names[1]} v ${names[0]}`,
+          OI: fx,
+          SS: '0-0',
+          TM: '0',
+          TS: '0',
+          TT: '1',
+          TU: formatBet365Time(Math.floor(now / 1000) * 1000),
+        },
+      },
+      {
+        type: 'MA',
+        fields: {
+          CN: '3',
+          FI: fx,
+          GO: '1st',
+          ID: '1777',
+          IT: `L${ev}C1-1777_1_3`,
+          NA: 'Fulltime Result',
+          OR: '0',
+          SU: '0',
+        },
+      },
+      ...sides.map((name, i): ZapRecord => {
+        const pa = String(nextFootballId++)
+        return {
+          type: 'PA',
+          fields: {
+            FI: fx,
+            HA: '',
+            HD: '',
+            ID: pa,
+            IT: `L${fx}-${pa}_1_3`,
+            NA: name,
+            OD: priceFractional(p[i]!, 0.05),
+            OR: String(i),
+            SU: '0',
+          },
+        }
+      }),
+    ]
+    broadcast([delta(SOCCER_CL_IT, 'I', records)])
+    const node = tree.get(evIt)
+    if (node !== undefined) addFootball(node, now)
+  }
+
+  const tickFootball = (m: FootballMatch, now: number): void => {
+    if (m.endedAt !== null) {
+      if (now - m.endedAt >= scaled(m.esoccer ? 15_000 : 60_000)) {
+        const fields = { ...(tree.get(m.evIt)?.fields ?? {}) }
+        removeEvent(m.evIt)
+        if (m.esoccer) rematch(fields, now)
+      }
+      return
+    }
+    if (m.reopenAt !== null && now >= m.reopenAt) {
+      m.reopenAt = null
+      if (m.phase !== 'full') broadcast(priceMessages(m, now, true))
+    }
+    if (!m.clock.running) {
+      if (now < m.resumeAt) return
+      if (m.phase === 'break') m.phase = 'second'
+      broadcast([
+        clockMessage(
+          m,
+          now,
+          true,
+          m.phase === 'second' && m.clock.seconds <= m.half ? m.half : undefined,
+        ),
+      ])
+      m.nextGoalAt = m.clock.seconds + goalGap(m)
+      m.nextSyncAt = now + scaled(45_000 + m.rng() * 45_000)
+      return
+    }
+    const s = playSeconds(m, now)
+    if (s >= m.endOfHalf) {
+      if (m.phase === 'first') {
+        broadcast([clockMessage(m, now, false, m.half)])
+        m.phase = 'break'
+        m.resumeAt = now + scaled(m.esoccer ? 20_000 : 15 * 60_000)
+        m.endOfHalf = 2 * m.half + (m.esoccer ? 0 : 120 + m.rng() * 240)
+      } else {
+        m.phase = 'full'
+        m.endedAt = now
+        m.reopenAt = null
+        const ma = m.maIt === null ? undefined : tree.get(m.maIt)
+        broadcast([
+          clockMessage(m, now, false),
+          ...(ma === undefined ? [] : [delta(ma.it, 'U', [{ type: '', fields: { SU: '1' } }])]),
+          ...suspendMessages(m, () => ({})),
+        ])
+      }
+      return
+    }
+    if (s >= m.nextGoalAt) {
+      scoreGoal(m, now)
+      m.nextGoalAt = s + goalGap(m)
+      return
+    }
+    if (now >= m.nextSyncAt) {
+      broadcast([clockMessage(m, now, true)])
+      m.nextSyncAt = now + scaled(45_000 + m.rng() * 45_000)
+    }
+    if (now >= m.nextPriceAt) {
+      m.nextPriceAt = now + scaled(6000 + m.rng() * 14_000)
+      if (m.reopenAt === null) {
+        const messages = priceMessages(m, now, false)
+        if (messages.length > 0) broadcast(messages)
+      }
+    }
+  }
 
   const send = (ws: WebSocket, frame: string): void => {
     if (ws.readyState === ws.OPEN) ws.send(frame)
@@ -354,6 +747,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
 
   const removeEvent = (it: string, notify = true): void => {
     matches.delete(it)
+    football.delete(it)
     const message = delta(it, 'D', [])
     if (notify) broadcast([message])
     else tree.apply(message)
@@ -364,8 +758,12 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   const startPlaying = (): void => {
     if (playing) return
     playing = true
-    const shift = Date.now() - now0
+    const now = Date.now()
+    const shift = now - now0
     for (const m of matches.values()) m.nextAt += shift
+    rebase(now)
+    for (const node of tree.nodes())
+      if (node.type === 'EV' && !isTennis(node)) addFootball(node, now)
   }
 
   const tick = (): void => {
@@ -381,6 +779,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
         pointFor(m, now)
       }
     }
+    for (const m of [...football.values()]) if (football.has(m.evIt)) tickFootball(m, now)
   }
 
   const wss = new WebSocketServer({
@@ -413,9 +812,9 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
       if (topic === TIME_TOPIC) continue
       if (topic.startsWith('OVInPlay')) {
         subscribed.add(ws)
+        startPlaying()
         const records = inPlayLoad()
         messages.push({ kind: 'load', topic, op: 'F', records })
-        startPlaying()
       } else {
         // Unknown topic: the EMPTY notice (captures mahendrakalkura #5).
         messages.push({ kind: 'load', topic: 'EMPTY', op: 'F', records: [] })
@@ -494,6 +893,9 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     },
     tennisEvents() {
       return [...matches.keys()]
+    },
+    footballEvents() {
+      return [...football.keys()]
     },
   }
 }
