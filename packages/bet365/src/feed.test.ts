@@ -123,6 +123,16 @@ describe('Bet365 feed against the simulator (real sockets)', () => {
     expect(seen.indexOf('stale')).toBeLessThan(seen.indexOf('reconnecting'))
   })
 
+  it('stop() ends in down and tells its listeners (issue 8: it used to stay live)', async () => {
+    const { feed, state } = await setup()
+    await waitFor(() => state().event.has(ILAGAN_ID), 8000, 'the load')
+    const seen: string[] = []
+    feed.onStatus((s) => seen.push(s.state))
+    await feed.stop()
+    expect(feed.status().state).toBe('down')
+    expect(seen).toEqual(['down'])
+  })
+
   it('a 111 reply (session rejected) puts the feed down with a clear error and no retries', async () => {
     const { feed, state } = await setup({ rejectSession: () => true })
     await waitFor(() => feed.status().state === 'down', 5000, 'down')
