@@ -89,6 +89,7 @@ describe('market types, lines, outcomes and the main market', () => {
     expect(marketTypeOf('', 'Asian Handicap', 2)).toBe('handicap')
     expect(marketTypeOf('', 'To Win Outright', 40)).toBe('outright')
     expect(marketTypeOf('', 'Winner', 40)).toBe('outright')
+    expect(marketTypeOf('', 'Winner', 2)).toBe('winner')
     expect(marketTypeOf('', 'Correct Score', 17)).toBe('other')
   })
 

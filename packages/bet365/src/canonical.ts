@@ -121,7 +121,10 @@ export const MAIN_MARKET_IDS: readonly string[] = ['1777', '1763', '130170', '17
 const BY_NAME: ReadonlyArray<[RegExp, MarketType]> = [
   [/outright|^to win (the )?(league|tournament|cup|title|competition)|^winner$/i, 'outright'],
   [/^(full ?time result|match result|match betting|1x2|result)$/i, '1x2'],
-  [/^(match winner|to win match|to win|money ?line|winner \(incl\.? overtime\))$/i, 'winner'],
+  [
+    /^(match winner|to win match|to win|money ?line|winner|winner \(incl\.? overtime\))$/i,
+    'winner',
+  ],
   [/^(next goal|\d+(st|nd|rd|th) goal)$/i, 'next-goal'],
   [/handicap|spread|run line|puck line/i, 'handicap'],
   [
