@@ -7,7 +7,7 @@ import { WebSocket, WebSocketServer } from 'ws'
 import { afterEach, describe, expect, it } from 'vitest'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import type { FeedStatus, ServerMessage } from '@oddsboard/model'
-import { loadConfig } from './config'
+import { ConfigError, loadConfig } from './config'
 import { createLogger } from './logger'
 import type { RunningProxy } from './server'
 import { startProxy } from './server'
@@ -221,4 +221,11 @@ describe('secrets never leave the proxy', () => {
     expect(logs).toContain('[redacted]')
     expect(logs).toContain('skipped malformed upstream frame')
   }, 30_000)
+
+  it('a bad *_URL with credentials is refused without echoing them', () => {
+    const load = () => loadConfig({ FEEDS: 'bet365', BET365_URL: 'http://u:P4ss-never@h/zap/' })
+    expect(load).toThrow(ConfigError)
+    expect(load).toThrow(/BET365_URL: must be a URL starting with ws:\/\/ or wss:\/\//)
+    expect(load).not.toThrow(/P4ss-never/)
+  })
 })
