@@ -14,6 +14,8 @@ export interface SocketIoClientOptions {
    * Endpoint with its path, `http(s)://` or `ws(s)://`, without `EIO`/`transport`,
    * e.g. `https://sports-eu-west-3.winamax.fr/uof-sports-server/socket.io/`.
    * Query parameters already in the URL are kept; `EIO=3` and `transport` are added.
+   * Credentials (`http://user:pass@host/…`) are taken out and sent as `Authorization: Basic`
+   * on every poll and on the websocket upgrade (a header in `headers` wins).
    */
   url: string
   /** Extra query parameters (e.g. Kwiff's `identifier`). */
@@ -27,7 +29,7 @@ export interface SocketIoClientOptions {
   transport?: Transport
   /** Socket.IO namespace; default `/` (connected by the server by itself with EIO=3). */
   namespace?: string
-  /** Reconnect with exponential backoff and jitter; `false` disables it. */
+  /** Reconnect with exponential backoff and jitter (feedkit's `Reconnector`); `false` disables it. */
   reconnect?: false | { initialDelayMs?: number; maxDelayMs?: number }
   /**
    * Called before every connection attempt (first and reconnects); what it returns is merged
