@@ -3,13 +3,13 @@
  * indexes, entities). Each payload goes the feed's way: decode (`decodeMEvent`) then
  * `WinamaxStore.apply`; a throw from either is a bad frame.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { Entity } from '@oddsboard/model'
 import { mFrames, readCapture } from './capture'
 import { decodeEventFrame, decodeMEvent, decodeMPayload, WinamaxPayloadError } from './codec'
 import type { EntityCollection } from './codec'
-import { Derivation } from './derive'
+import type { Derivation } from './derive'
 import { WinamaxStore } from './normalize'
 
 const snapshotText = mFrames(readCapture().frames)[0]!.data
@@ -91,9 +91,9 @@ function dump(store: WinamaxStore): string {
   })
 }
 
-describe('a throw part-way through apply leaves nothing behind', () => {
-  afterEach(() => vi.restoreAllMocks())
+type Builder = (...args: unknown[]) => unknown
 
+describe('a throw part-way through apply leaves nothing behind', () => {
   // Touches every layer: a sport's category list (index), a category's tournaments, a match
   // removed and one changed (main bet, clock), a bet moved, new outcomes, odds, meta.
   const delta = {
@@ -116,18 +116,18 @@ describe('a throw part-way through apply leaves nothing behind', () => {
       const control = snapshotStore()
       const before = dump(store)
       const entities = store.entities()
-      const real = (Derivation.prototype as unknown as { build: (...a: unknown[]) => unknown })
-        .build
+      // Fault injection: every builder of this store's derivation throws after `after` calls.
+      const derivation = (store as unknown as { derivation: Derivation }).derivation
+      const builders = (derivation as unknown as { builders: Record<string, Builder> }).builders
       let calls = 0
-      vi.spyOn(Derivation.prototype as never, 'build').mockImplementation(function (
-        this: Derivation,
-        ...args: unknown[]
-      ) {
-        if (++calls > after) throw new Error('boom')
-        return real.apply(this, args)
-      })
+      for (const [kind, real] of Object.entries(builders)) {
+        builders[kind] = (...args: unknown[]) => {
+          if (++calls > after) throw new Error('boom')
+          return real(...args)
+        }
+      }
       expect(() => store.apply(decodeMPayload(structuredClone(delta)), 2_000)).toThrow('boom')
-      vi.restoreAllMocks()
+      calls = -Infinity
       expect(dump(store)).toBe(before)
       for (const [id, e] of entities) expect(store.entity(e.kind, id)).toBe(e)
       // The indexes too: the same delta now gives the same ops and state as on a store that

@@ -166,18 +166,17 @@ const COLLECTION_NAMES: ReadonlySet<string> = new Set(ENTITY_COLLECTIONS)
 
 /** A collection (level 2): each entity checked (see {@link checkEntity}) and walked. */
 function walkCollection(name: EntityCollection, coll: Record<string, unknown>, path: string[]) {
-  const ids = Object.keys(coll)
-  valuesLeft -= ids.length
-  if (valuesLeft < 0) tooMany()
-  for (let i = 0; i < ids.length; i++) {
-    const e = coll[ids[i]!]
+  for (const id in coll) {
+    valuesLeft--
+    const e = coll[id]
     if (e === null) continue
-    checkEntity(name, ids[i]!, e)
+    checkEntity(name, id, e)
     if (!walk(e as object, 3, path)) {
-      path.push(ids[i]!)
+      path.push(id)
       return false
     }
   }
+  if (valuesLeft < 0) tooMany()
   return true
 }
 
@@ -195,17 +194,17 @@ function walk(node: object, depth: number, path: string[]): boolean {
     }
     return true
   }
+  // for…in rather than Object.keys: no array allocated per object (5,109 in a snapshot).
   const obj = node as Record<string, unknown>
-  const keys = Object.keys(obj)
-  valuesLeft -= keys.length
-  if (valuesLeft < 0) tooMany()
-  for (let i = 0; i < keys.length; i++) {
-    const child = obj[keys[i]!]
+  for (const k in obj) {
+    valuesLeft--
+    const child = obj[k]
     if (typeof child === 'object' && child !== null && !descend(child, depth, path)) {
-      path.push(keys[i]!)
+      path.push(k)
       return false
     }
   }
+  if (valuesLeft < 0) tooMany()
   return true
 }
 

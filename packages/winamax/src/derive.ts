@@ -10,7 +10,7 @@
  * is recorded in the apply's journal.
  */
 import type { Entity, EntityKind, EntityOf, Market, Op } from '@oddsboard/model'
-import type { EntityCollection } from './codec'
+import type { EntityCollection, RawEntity } from './codec'
 import { buildCompetition, buildEvent, buildMarket, buildSelection, buildSport } from './build'
 import type { BetKind } from './markets'
 import { classifyBet } from './markets'
@@ -81,6 +81,12 @@ export class Derivation {
   private mainOf = new Map<string, string | undefined>()
   /** Per derive: bet → its type and line. */
   private kindOf = new Map<string, BetKind>()
+  /** Per selection pass: the bet last looked up (see `builders.selection`). */
+  private lastBet: { betId: unknown; market: Market | undefined; bet: RawEntity | undefined } = {
+    betId: undefined,
+    market: undefined,
+    bet: undefined,
+  }
 
   /**
    * @param raw the state entities are derived from.
@@ -107,9 +113,11 @@ export class Derivation {
       const kind = KINDS[k]!
       const emitted = this.emitted[kind] as Map<string, Entity>
       const earlier = this.previous?.[kind] as Map<string, Entity> | undefined
+      const build = this.builders[kind]
+      this.lastBet = { betId: undefined, market: undefined, bet: undefined }
       const ids = t.all ? Object.keys(this.raw.colls[COLLECTION_OF[kind]]) : t[kind]
       for (const id of ids) {
-        const entity = this.build(kind, id, now)
+        const entity = build(id, now)
         const prev = emitted.get(id)
         if (entity === null) {
           if (prev === undefined) continue
@@ -134,43 +142,47 @@ export class Derivation {
 
   /** Marks the children of a changed entity: an event's markets, a market's selections. */
   private cascade(kind: EntityKind, id: string, t: Touched): void {
-    if (kind === 'event') for (const b of this.raw.betsOfMatch.get(id) ?? []) t.market.add(b)
-    else if (kind === 'market')
-      for (const o of this.raw.outcomesOfBet.get(id) ?? []) t.selection.add(o)
+    if (kind === 'event') for (const b of this.raw.betsOf(id)) t.market.add(b)
+    else if (kind === 'market') for (const o of this.raw.outcomesOf(id)) t.selection.add(o)
   }
 
-  private build(kind: EntityKind, id: string, now: number): Entity | null {
-    const raw = this.raw
-    switch (kind) {
-      case 'sport':
-        return buildSport(id, raw.colls.sports[id])
-      case 'competition': {
-        const category = raw.categoryOfTournament.get(id)
-        const sportId =
-          (category !== undefined ? raw.sportOfCategory.get(category) : undefined) ??
-          raw.sportOfTournament.get(id)
-        const region =
-          category !== undefined ? raw.colls.categories[category]?.categoryName : undefined
-        return buildCompetition(id, raw.colls.tournaments[id], sportId, region)
+  /** One builder per kind (chosen once per pass, not per entity). */
+  private readonly builders: Record<EntityKind, (id: string, now: number) => Entity | null> = {
+    sport: (id) => buildSport(id, this.raw.colls.sports[id]),
+    competition: (id) => {
+      const raw = this.raw
+      const category = raw.categoryOfTournament.get(id)
+      const sportId =
+        (category !== undefined ? raw.sportOfCategory.get(category) : undefined) ??
+        raw.sportOfTournament.get(id)
+      const region =
+        category !== undefined ? raw.colls.categories[category]?.categoryName : undefined
+      return buildCompetition(id, raw.colls.tournaments[id], sportId, region)
+    },
+    event: (id, now) =>
+      buildEvent(id, this.raw.colls.matches[id], this.raw.clocks.get(id)?.at, now),
+    market: (id) => {
+      const b = this.raw.colls.bets[id]
+      const matchId = b === undefined ? undefined : key(b.matchId)
+      const event = matchId === undefined ? undefined : this.emitted.event.get(matchId)
+      if (b === undefined || event === undefined) return null
+      return buildMarket(id, b, event.id, this.kind(id), this.main(matchId!) === id)
+    },
+    selection: (id, now) => {
+      const raw = this.raw
+      const o = raw.colls.outcomes[id]
+      if (o === undefined) return null
+      // Outcomes of one bet come in a row: look the bet up once per run.
+      const last = this.lastBet
+      if (last.betId !== o.betId || o.betId === undefined) {
+        const betId = key(o.betId)
+        last.betId = o.betId
+        last.market = betId === undefined ? undefined : this.emitted.market.get(betId)
+        last.bet = betId === undefined ? undefined : raw.colls.bets[betId]
       }
-      case 'event':
-        return buildEvent(id, raw.colls.matches[id], raw.clocks.get(id)?.at, now)
-      case 'market': {
-        const b = raw.colls.bets[id]
-        const matchId = b === undefined ? undefined : key(b.matchId)
-        const event = matchId === undefined ? undefined : this.emitted.event.get(matchId)
-        if (b === undefined || event === undefined) return null
-        return buildMarket(id, b, event.id, this.kind(id), this.main(matchId!) === id)
-      }
-      case 'selection': {
-        const o = raw.colls.outcomes[id]
-        const betId = o === undefined ? undefined : key(o.betId)
-        const market = betId === undefined ? undefined : this.emitted.market.get(betId)
-        const b = betId === undefined ? undefined : raw.colls.bets[betId]
-        if (o === undefined || market === undefined || b === undefined) return null
-        return buildSelection(id, o, market as Market, b, raw.prices[id] ?? null, now)
-      }
-    }
+      if (last.market === undefined || last.bet === undefined) return null
+      return buildSelection(id, o, last.market, last.bet, raw.prices[id] ?? null, now)
+    },
   }
 
   /** The type and line of bet `id` (memoized for one derive). */
@@ -191,12 +203,14 @@ export class Derivation {
    */
   private main(matchId: string): string | undefined {
     if (this.mainOf.has(matchId)) return this.mainOf.get(matchId)
-    const bets = this.raw.betsOfMatch.get(matchId) ?? []
     const declared = key(this.raw.colls.matches[matchId]?.mainBetId)
     let main: string | undefined
-    if (declared !== undefined && bets.includes(declared)) {
+    // The declared bet is one of the match's bets when its matchId says so (no index needed).
+    const bet = declared === undefined ? undefined : this.raw.colls.bets[declared]
+    if (bet !== undefined && key(bet.matchId) === matchId) {
       main = declared
     } else {
+      const bets = this.raw.betsOf(matchId)
       let first: string | undefined
       let firstResult: string | undefined
       for (const b of bets) {

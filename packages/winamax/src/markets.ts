@@ -150,7 +150,9 @@ export function selectionOutcome(
   outcomes: number,
 ): Outcome | undefined {
   if (type === 'outright' || type === 'other') return undefined
-  const code = typeof o.code === 'string' ? o.code.trim().toLowerCase() : ''
+  const raw = typeof o.code === 'string' ? o.code : ''
+  // The capture's codes are already lower case: look them up as sent first.
+  const code = Object.hasOwn(CODES, raw) ? raw : raw.trim().toLowerCase()
   const byCode = Object.hasOwn(CODES, code) ? CODES[code] : undefined
   if (byCode !== undefined) {
     if (type === 'over-under') return byCode === 'over' || byCode === 'under' ? byCode : undefined

@@ -65,6 +65,8 @@ export function setMap<K, V>(map: Map<K, V>, k: K, v: V | undefined, j: MaybeJou
   else map.set(k, v)
 }
 
+const NONE: readonly string[] = []
+
 function isEmpty(dict: object): boolean {
   for (const _ in dict) return false
   return true
@@ -280,9 +282,15 @@ export class RawState {
   prices: Dict<number> = newDict<number>()
   /** Top-level keys other than the collections (`mainMatchCount`, `settings`, …), merged. */
   readonly meta: Dict<unknown> = newDict<unknown>()
-  /** match → bet ids, bet → outcome ids (arrays replaced, never modified, once journaled). */
-  readonly betsOfMatch = new Map<string, readonly string[]>()
-  readonly outcomesOfBet = new Map<string, readonly string[]>()
+  /**
+   * match → bet ids, bet → outcome ids (arrays replaced, never modified, once journaled).
+   * Not built while the first payload is adopted (a snapshot's 2,843 outcomes would cost
+   * more than the rest of the merge); built from the raw state on first use, and always
+   * before a journaled merge starts (see {@link RawState.betsOf}).
+   */
+  private betsOfMatch = new Map<string, readonly string[]>()
+  private outcomesOfBet = new Map<string, readonly string[]>()
+  private parentIndexes = true
   /** category → sport listing it; tournament → category listing it. */
   readonly sportOfCategory = new Map<string, string>()
   readonly categoryOfTournament = new Map<string, string>()
@@ -307,6 +315,8 @@ export class RawState {
     j: MaybeJournal,
   ): { touched: Touched; rejectedOdds: number } {
     const touched = newTouched(j === null)
+    if (touched.all) this.parentIndexes = false
+    else this.buildParentIndexes()
     this.mergeMeta(payload, j)
     for (const name of ENTITY_COLLECTIONS) {
       const coll = payload[name]
@@ -353,6 +363,7 @@ export class RawState {
       const next = delta === null ? undefined : old === undefined ? delta : mergedCopy(old, delta)
       const appearsOrVanishes = old === undefined || next === undefined
       for (const link of spec.links) {
+        if (!this.parentIndexes && link.shape === 'parent') continue
         if (!appearsOrVanishes && !(link.field in delta!)) continue
         if (old !== undefined) this.link(link, id, old, false, touched, j)
         if (next !== undefined) this.link(link, id, next, true, touched, j)
@@ -476,8 +487,37 @@ export class RawState {
       const list = this.colls.categories[c]?.tournaments
       if (Array.isArray(list)) for (const tid of list) t.competition.add(String(tid))
     }
-    for (const m of t.matchBets) for (const b of this.betsOfMatch.get(m) ?? []) t.market.add(b)
-    for (const b of t.betOutcomes)
-      for (const o of this.outcomesOfBet.get(b) ?? []) t.selection.add(o)
+    for (const m of t.matchBets) for (const b of this.betsOf(m)) t.market.add(b)
+    for (const b of t.betOutcomes) for (const o of this.outcomesOf(b)) t.selection.add(o)
+  }
+
+  /** The ids of the bets of a match (empty when none). */
+  betsOf(matchId: string): readonly string[] {
+    this.buildParentIndexes()
+    return this.betsOfMatch.get(matchId) ?? NONE
+  }
+
+  /** The ids of the outcomes of a bet (empty when none). */
+  outcomesOf(betId: string): readonly string[] {
+    this.buildParentIndexes()
+    return this.outcomesOfBet.get(betId) ?? NONE
+  }
+
+  /** Builds match → bets and bet → outcomes from the raw bets and outcomes, once. */
+  private buildParentIndexes(): void {
+    if (this.parentIndexes) return
+    this.parentIndexes = true
+    for (const link of [...COLLECTIONS.bets.links, ...COLLECTIONS.outcomes.links]) {
+      if (link.shape !== 'parent') continue
+      const dict = this.colls[link.index === 'betsOfMatch' ? 'bets' : 'outcomes']
+      const index = this[link.index]
+      for (const id in dict) {
+        const parent = key(dict[id]![link.field])
+        if (parent === undefined) continue
+        const list = index.get(parent) as string[] | undefined
+        if (list === undefined) index.set(parent, [id])
+        else list.push(id)
+      }
+    }
   }
 }
