@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { registerSecret } from '@oddsboard/feedkit'
 import { createLogger } from './logger'
 
 describe('createLogger', () => {
@@ -40,4 +41,23 @@ describe('createLogger', () => {
     expect(text).not.toContain('T0KEN')
     expect(() => JSON.parse(text)).toThrow()
   })
+
+  it.each(['json', 'pretty'] as const)(
+    'censors secrets wherever they sit in a %s record: URL user info, registered values',
+    async (format) => {
+      registerSecret('kwiff-uuid-0123456789')
+      const out = new PassThrough()
+      const chunks: string[] = []
+      out.on('data', (c: Buffer) => chunks.push(c.toString()))
+      const logger = createLogger('trace', out, format)
+      logger.trace(
+        { reason: 'transport error: http://USER:PASS@host/socket.io/ refused' },
+        'lost kwiff-uuid-0123456789',
+      )
+      await new Promise((r) => setImmediate(r))
+      const text = chunks.join('')
+      expect(text).toContain('http://[redacted]@host/socket.io/')
+      expect(text).not.toMatch(/USER|PASS|kwiff-uuid-0123456789/)
+    },
+  )
 })
