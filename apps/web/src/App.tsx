@@ -102,7 +102,7 @@ function Help() {
           reconnecting or down; its prices may be old.
         </li>
         <li>
-          <span className="stale-badge inline event-stale">no update 3 min</span> a live match whose
+          <span className="stale-badge inline event-stale">no update 3m</span> a live match whose
           score, clock and prices have not changed upstream for longer than its book's cadence.
         </li>
         <li>

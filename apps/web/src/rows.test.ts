@@ -205,8 +205,8 @@ describe('event freshness', () => {
     expect(eventStaleFor(event, 1000 + 180_000, undefined)).toBe(180_000)
     expect(eventStaleFor(event, 1000 + 180_000, 100_000)).toBeNull()
     expect(eventStaleFor({ ...event, status: 'prematch' }, 1e9, undefined)).toBeNull()
-    expect(staleLabel(180_000)).toBe('no update 3 min')
-    expect(staleLabel(121_000)).toBe('no update 2 min')
+    expect(staleLabel(180_000)).toBe('no update 3m')
+    expect(staleLabel(121_000)).toBe('no update 2m')
   })
 })
 

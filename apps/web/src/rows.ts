@@ -344,7 +344,7 @@ export function eventStaleFor(
   return now - Math.max(event.updatedAt, lastSelectionAt ?? 0)
 }
 
-/** The badge text of a stale event: "no update 3 min" (whole minutes, at least 1). */
+/** The badge text of a stale event: "no update 3m" (whole minutes, at least 1; short enough for the Changed column). */
 export function staleLabel(ms: number): string {
-  return `no update ${Math.max(1, Math.floor(ms / 60_000))} min`
+  return `no update ${Math.max(1, Math.floor(ms / 60_000))}m`
 }

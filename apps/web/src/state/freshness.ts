@@ -23,7 +23,7 @@ function newestSelectionAt(eventId: string): number | undefined {
 }
 
 /**
- * The stale badge text of a live event ("no update 3 min"), or null while it is fresh (or
+ * The stale badge text of a live event ("no update 3m"), or null while it is fresh (or
  * when there is no event).
  * Re-renders its component only when that text changes.
  */

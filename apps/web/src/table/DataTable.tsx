@@ -368,7 +368,7 @@ function TableRowImpl<R extends BaseRow>({
         <span
           className="stale-badge event-stale"
           data-testid="event-stale-badge"
-          title="Live, but nothing about this match (score, clock, prices) has changed upstream for longer than this book's usual cadence"
+          title={`Live, but nothing about this match (score, clock, prices) has changed upstream for longer than this book's usual cadence: ${eventStale}`}
         >
           {eventStale}
         </span>
