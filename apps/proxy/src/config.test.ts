@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, describeConfig, effectiveOrigins, loadConfig } from './config'
+import { z } from 'zod'
+import type { BookAdapter } from '@oddsboard/feedkit'
+import { BOOKS } from './books'
+import type { ProxyConfig } from './config'
+import { ConfigError, describeConfig, effectiveOrigins, loadConfig, usage } from './config'
 
-function problems(env: Record<string, string>, argv: string[] = []): string[] {
+function problems(
+  env: Record<string, string>,
+  argv: string[] = [],
+  books: readonly BookAdapter[] = BOOKS,
+): string[] {
   try {
-    loadConfig(env, argv)
+    loadConfig(env, argv, books)
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError)
     return (err as ConfigError).problems
   }
   throw new Error('expected a ConfigError')
 }
+
+/** The validated settings of one running book (its adapter's configSchema output). */
+const settingsOf = (c: ProxyConfig, source: string) =>
+  c.feeds.find((f) => f.source === source)?.config
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -21,14 +33,15 @@ describe('loadConfig', () => {
       allowedOrigins: null,
       relayMaxBufferBytes: 4 * 1024 * 1024,
       coalesceMs: 10,
-      kwiff: { countries: ['GB'] },
-      bet365: { topics: ['OVInPlay_1_3'] },
     })
-    expect(c.feeds).toEqual([
-      { source: 'winamax', target: 'sim' },
-      { source: 'bet365', target: 'sim' },
-      { source: 'kwiff', target: 'sim' },
+    expect(c.feeds.map((f) => [f.source, f.target, f.adapter])).toEqual([
+      ['winamax', 'sim', BOOKS[0]],
+      ['bet365', 'sim', BOOKS[1]],
+      ['kwiff', 'sim', BOOKS[2]],
     ])
+    expect(settingsOf(c, 'winamax')).toEqual({})
+    expect(settingsOf(c, 'bet365')).toEqual({ topics: ['OVInPlay_1_3'] })
+    expect(settingsOf(c, 'kwiff')).toEqual({ countries: ['GB'] })
     expect(c.webDist).toMatch(/apps\/web\/dist$/)
   })
 
@@ -71,11 +84,12 @@ describe('loadConfig', () => {
     const [p] = problems({ BET365_TOKEN: 'sec ret,value' })
     expect(p).toMatch(/^BET365_TOKEN: /)
     expect(p).not.toContain('sec ret')
-    const c = loadConfig({ BET365_SESSION: 'abc123', BET365_TOKEN: 'tok' })
-    expect(c.bet365).toMatchObject({ sessionId: 'abc123', token: 'tok' })
+    const c = loadConfig({ BET365_SESSION: 'abc123', BET365_TOKEN: 'tok0' })
+    expect(settingsOf(c, 'bet365')).toMatchObject({ sessionId: 'abc123', token: 'tok0' })
     const shown = JSON.stringify(describeConfig(c))
     expect(shown).not.toContain('abc123')
-    expect(shown).not.toContain('"tok"')
+    expect(shown).not.toContain('tok0')
+    expect(shown).toContain('"BET365_SESSION":"[set]"')
   })
 
   it('logs feed URLs without credentials or query', () => {
@@ -102,7 +116,7 @@ describe('loadConfig', () => {
       'sport:5,hot:live',
     ])
     expect(c.port).toBe(9000)
-    expect(c.winamax.routes).toEqual(['sport:5', 'hot:live'])
+    expect(settingsOf(c, 'winamax')).toEqual({ routes: ['sport:5', 'hot:live'] })
     expect(problems({}, ['--prot', '1'])[0]).toMatch(/^command line: /)
   })
 
@@ -113,12 +127,17 @@ describe('loadConfig', () => {
       'live',
     ])
     expect(
-      loadConfig({ FEEDS: 'kwiff, winamax', WINAMAX_URL: 'https://ws.example/socket.io/' }).feeds,
+      loadConfig({
+        FEEDS: 'kwiff, winamax',
+        WINAMAX_URL: 'https://ws.example/socket.io/',
+      }).feeds.map((f) => [f.source, f.target]),
     ).toEqual([
-      { source: 'winamax', target: { url: 'https://ws.example/socket.io/' } },
-      { source: 'kwiff', target: 'sim' },
+      ['winamax', { url: 'https://ws.example/socket.io/' }],
+      ['kwiff', 'sim'],
     ])
-    expect(loadConfig({ FEEDS: 'sim', BET365_URL: 'ws://127.0.0.1:9000/zap/' }).feeds[1]).toEqual({
+    expect(
+      loadConfig({ FEEDS: 'sim', BET365_URL: 'ws://127.0.0.1:9000/zap/' }).feeds[1],
+    ).toMatchObject({
       source: 'bet365',
       target: { url: 'ws://127.0.0.1:9000/zap/' },
     })
@@ -138,5 +157,89 @@ describe('loadConfig', () => {
       'https://a.example',
       '*',
     ])
+  })
+})
+
+describe('book adapters', () => {
+  /** A made-up book with one ordinary and one secret variable, standing for a fourth book. */
+  const extra: BookAdapter<{ markets: string[]; key?: string }> = {
+    source: 'kwiff',
+    liveUrl: 'wss://odds.example/feed',
+    urlSchemes: ['wss:'],
+    variables: {
+      EXTRA_MARKETS: { description: 'comma list of market codes' },
+      EXTRA_KEY: { description: 'api key (secret)', secret: true },
+    },
+    configSchema: z
+      .object({
+        EXTRA_MARKETS: z
+          .string()
+          .regex(/^[A-Z,]+$/, 'must be a comma list of market codes, e.g. FT,HT')
+          .default('FT'),
+        EXTRA_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+      })
+      .transform((c) => ({
+        markets: c.EXTRA_MARKETS.split(','),
+        ...(c.EXTRA_KEY !== undefined && { key: c.EXTRA_KEY }),
+      })),
+    createFeed: () => {
+      throw new Error('not used')
+    },
+    startSim: () => Promise.reject(new Error('not used')),
+  }
+  const books = [BOOKS[0]!, extra as BookAdapter]
+
+  it('reads each book’s own variables through its schema, and its endpoint as <SOURCE>_URL', () => {
+    const c = loadConfig({ EXTRA_MARKETS: 'FT,HT', EXTRA_KEY: 'k3y-k3y-k3y' }, [], books)
+    expect(c.feeds.map((f) => f.source)).toEqual(['winamax', 'kwiff'])
+    expect(settingsOf(c, 'kwiff')).toEqual({ markets: ['FT', 'HT'], key: 'k3y-k3y-k3y' })
+    const flagged = loadConfig(
+      {},
+      ['--extra-markets', 'HT', '--kwiff-url', 'wss://x.example/'],
+      books,
+    )
+    expect(settingsOf(flagged, 'kwiff')).toEqual({ markets: ['HT'] })
+    expect(flagged.feeds[1]!.target).toEqual({ url: 'wss://x.example/' })
+    expect(JSON.stringify(describeConfig(c))).toContain('"EXTRA_KEY":"[set]"')
+    expect(JSON.stringify(describeConfig(c))).not.toContain('k3y-k3y-k3y')
+  })
+
+  it('stops with the variable and why, never echoing a secret, and knows the variables for --help', () => {
+    expect(problems({ EXTRA_MARKETS: 'ft' }, [], books)).toEqual([
+      'EXTRA_MARKETS: must be a comma list of market codes, e.g. FT,HT, got "ft"',
+    ])
+    expect(problems({ EXTRA_KEY: 'short' }, [], books)).toEqual([
+      'EXTRA_KEY: must be at least 8 characters',
+    ])
+    expect(problems({ KWIFF_URL: 'ws://x.example/' }, [], books)[0]).toMatch(
+      /^KWIFF_URL: must be a URL starting with wss:\/\//,
+    )
+    expect(problems({ FEEDS: 'bet365' }, [], books)[0]).toMatch(
+      /^FEEDS: must be sim, live, or a comma list of winamax, kwiff/,
+    )
+    // a book's variable of another list is not known
+    expect(problems({}, ['--bet365-topics', 'X'], books)[0]).toMatch(/^command line: /)
+    const help = usage(books)
+    expect(help).toMatch(/EXTRA_MARKETS +--extra-markets +comma list of market codes/)
+    expect(help).toMatch(/KWIFF_URL +--kwiff-url +kwiff endpoint \(wss:\/\/\)/)
+    expect(help).not.toContain('BET365')
+  })
+
+  it('lists every book’s variables in the default --help', () => {
+    const help = usage()
+    for (const name of [
+      'WINAMAX_URL',
+      'WINAMAX_ROUTES',
+      'BET365_URL',
+      'BET365_TOPICS',
+      'BET365_SESSION',
+      'BET365_TOKEN',
+      'KWIFF_URL',
+      'KWIFF_SPORTS',
+      'KWIFF_COUNTRIES',
+      'KWIFF_REFRESH_MS',
+      'RELAY_COALESCE_MS',
+    ])
+      expect(help).toContain(`  ${name} `)
   })
 })

@@ -2,25 +2,34 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import type { Source } from '@oddsboard/model'
-import { SOURCES } from '@oddsboard/model'
+import type { BookAdapter } from '@oddsboard/feedkit'
+import { redactSecrets, registerSecret, splitCredentials } from '@oddsboard/feedkit'
+import { BOOKS } from './books'
 
 /**
  * Where one feed connects: `'sim'` = a simulator the proxy starts on loopback, `'live'` =
- * the book's real endpoint (the constant exported by its package), or an explicit URL.
+ * the book's real endpoint (its adapter's `liveUrl`), or an explicit URL.
  */
 export type FeedTarget = 'sim' | 'live' | { url: string }
+
+/** One book the proxy runs: its adapter, where its feed connects, and its own settings. */
+export interface BookRun {
+  source: Source
+  adapter: BookAdapter
+  target: FeedTarget
+  /** The book's settings, validated: its adapter's `configSchema` output (may hold secrets). */
+  config: unknown
+  /** The book's variables as given (raw text, may hold secrets); see {@link describeConfig}. */
+  settings: Readonly<Record<string, string>>
+}
 
 /** The proxy's whole configuration, validated (shared/DESIGN.md, "Modes and configuration"). */
 export interface ProxyConfig {
   host: string
   /** 0 = an ephemeral port (tests, e2e). */
   port: number
-  /** The feeds to run, in display order, each with where it connects. */
-  feeds: { source: Source; target: FeedTarget }[]
-  winamax: { routes?: string[] }
-  kwiff: { sports?: number[]; countries: string[]; refreshMs?: number }
-  /** `sessionId` and `token` are secrets: never logged, never sent to a browser. */
-  bet365: { topics: string[]; sessionId?: string; token?: string }
+  /** The books to run, in display order (the order of the adapter list). */
+  feeds: BookRun[]
   /**
    * Origins allowed to open `/ws`; `null` = the proxy's own origins with the actual bound
    * port (http://127.0.0.1:PORT, http://localhost:PORT) plus the vite dev server
@@ -43,8 +52,6 @@ export interface ProxyConfig {
   coalesceMs: number
   /** Deltas kept for resume. */
   ringSize: number
-  /** Price points kept per selection for `/api/history`. */
-  historyPoints: number
   /** Folder of the built web app (index.html + assets). */
   webDist: string
 }
@@ -57,34 +64,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** Every variable with its CLI flag (`--winamax-url` mirrors WINAMAX_URL) and its meaning. */
-export const CONFIG_VARIABLES = {
-  HOST: 'interface to listen on (default 127.0.0.1)',
-  PORT: 'port to listen on, 0 = ephemeral (default 8080)',
-  FEEDS: 'sim | live | comma list of winamax,bet365,kwiff (default sim)',
-  WINAMAX_URL: 'Socket.IO endpoint of Winamax (http(s):// or ws(s)://)',
-  WINAMAX_ROUTES: 'comma list of routes, e.g. sport:5,hot:live',
-  KWIFF_URL: 'Socket.IO endpoint of Kwiff',
-  KWIFF_SPORTS: 'comma list of Kwiff sport ids, e.g. 11',
-  KWIFF_COUNTRIES: 'comma list of country codes (default GB)',
-  KWIFF_REFRESH_MS: 'Kwiff event-list refresh interval in ms',
-  BET365_URL: 'zap endpoint, e.g. ws://127.0.0.1:9000/zap/',
-  BET365_TOPICS: 'comma list of zap topics (default OVInPlay_1_3)',
-  BET365_SESSION: 'bet365 session id (secret)',
-  BET365_TOKEN: 'bet365 token (secret)',
-  ALLOWED_ORIGINS: 'comma list of origins allowed on /ws, or * (default: own origins)',
-  LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent (default info)',
-  LOG_FORMAT: 'auto | json | pretty (default auto: pretty on a terminal, else JSON lines)',
-  RELAY_MAX_BUFFER_BYTES: 'per-client socket buffer limit before close 4008 (default 4194304)',
-  RELAY_COALESCE_MS: 'delta coalescing window in ms, 1–50 (default 10)',
-  RELAY_RING_SIZE: 'deltas kept for resume (default 2000)',
-  HISTORY_POINTS: 'price points kept per selection (default 60)',
-  WEB_DIST: 'folder of the built web app (default apps/web/dist)',
-} as const
-
-type VarName = keyof typeof CONFIG_VARIABLES
+/** One configuration variable: its meaning for `--help`, and whether its value is secret. */
+interface Variable {
+  description: string
+  secret?: boolean
+}
 
 const flagOf = (name: string) => name.toLowerCase().replace(/_/g, '-')
+
+/** The endpoint variable of a book, read by the proxy for every book: `WINAMAX_URL`. */
+export const urlVariable = (source: string) => `${source.toUpperCase()}_URL`
 
 const list = (s: string) =>
   s
@@ -100,7 +89,7 @@ const int = (min: number, max: number, what = `an integer ${min}–${max}`) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be ${what}`)
 
-const url = (schemes: string[]) =>
+const url = (schemes: readonly string[]) =>
   z
     .string()
     .trim()
@@ -125,115 +114,120 @@ const origin = z.string().refine((s) => {
   }
 }, 'must be * or a comma list of origins like http://localhost:8080 (scheme://host[:port], no path)')
 
-const socketUrl = url(['http:', 'https:', 'ws:', 'wss:'])
-
-const schema = z.object({
-  HOST: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address')
-    .default('127.0.0.1'),
-  PORT: int(0, 65535).default(8080),
-  FEEDS: z
-    .string()
-    .trim()
-    .refine(
-      (s) => s === 'sim' || s === 'live' || list(s).every((x) => SOURCES.includes(x as Source)),
-      `must be sim, live, or a comma list of ${SOURCES.join(', ')}`,
-    )
-    .refine((s) => list(s).length > 0, 'must name at least one feed')
-    .default('sim'),
-  WINAMAX_URL: socketUrl.optional(),
-  WINAMAX_ROUTES: z
-    .string()
-    .transform(list)
-    .refine((r) => r.length > 0 && r.every((x) => /^[a-z]+:[\w-]+$/.test(x)), {
-      message: 'must be a comma list of routes like sport:5,hot:live',
-    })
-    .optional(),
-  KWIFF_URL: socketUrl.optional(),
-  KWIFF_SPORTS: z
-    .string()
-    .transform(list)
-    .refine((r) => r.length > 0 && r.every((x) => /^\d+$/.test(x)), {
-      message: 'must be a comma list of sport ids (integers), e.g. 11',
-    })
-    .transform((r) => r.map(Number))
-    .optional(),
-  KWIFF_COUNTRIES: z
-    .string()
-    .transform(list)
-    .refine((r) => r.length > 0 && r.every((x) => /^[A-Z]{2}$/.test(x)), {
-      message: 'must be a comma list of two-letter country codes, e.g. GB',
-    })
-    .default(['GB']),
-  KWIFF_REFRESH_MS: int(
-    500,
-    3_600_000,
-    'an integer number of ms between 500 and 3600000',
-  ).optional(),
-  BET365_URL: url(['ws:', 'wss:']).optional(),
-  BET365_TOPICS: z
-    .string()
-    .transform(list)
-    .refine((r) => r.length > 0 && r.every((x) => /^[\w-]+$/.test(x)), {
-      message: 'must be a comma list of zap topics, e.g. OVInPlay_1_3',
-    })
-    .default(['OVInPlay_1_3']),
-  // Secrets: validated for shape only; the value never appears in a message.
-  BET365_SESSION: z
-    .string()
-    .regex(/^[\w-]{1,200}$/, 'must be letters, digits, _ or - (at most 200)')
-    .optional(),
-  BET365_TOKEN: z
-    .string()
-    .regex(/^[\w=+/.~-]{1,500}$/, 'must be a token without spaces or commas (at most 500)')
-    .optional(),
-  ALLOWED_ORIGINS: z
-    .string()
-    .transform(list)
-    .refine((r) => r.length > 0, { message: 'must list at least one origin' })
-    .pipe(z.array(origin))
-    .transform((r) => r.map((o) => o.replace(/\/$/, '')))
-    .optional(),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
-  LOG_FORMAT: z
-    .enum(['auto', 'json', 'pretty'], { message: 'must be one of auto, json, pretty' })
-    .default('auto'),
-  RELAY_MAX_BUFFER_BYTES: int(
-    1024,
-    1 << 30,
-    'an integer number of bytes between 1024 and 1073741824',
-  ).default(4 * 1024 * 1024),
-  RELAY_COALESCE_MS: int(1, 50).default(10),
-  RELAY_RING_SIZE: int(1, 100_000).default(2000),
-  HISTORY_POINTS: int(1, 10_000).default(60),
-  WEB_DIST: z.string().min(1).optional(),
+/** The proxy's own variables, before and after the books' ones in `--help`. */
+const HEAD_VARIABLES = (books: readonly BookAdapter[]): Record<string, Variable> => ({
+  HOST: { description: 'interface to listen on (default 127.0.0.1)' },
+  PORT: { description: 'port to listen on, 0 = ephemeral (default 8080)' },
+  FEEDS: {
+    description: `sim | live | comma list of ${books.map((b) => b.source).join(',')} (default sim)`,
+  },
 })
+const TAIL_VARIABLES: Record<string, Variable> = {
+  ALLOWED_ORIGINS: {
+    description: 'comma list of origins allowed on /ws, or * (default: own origins)',
+  },
+  LOG_LEVEL: { description: 'fatal | error | warn | info | debug | trace | silent (default info)' },
+  LOG_FORMAT: {
+    description: 'auto | json | pretty (default auto: pretty on a terminal, else JSON lines)',
+  },
+  RELAY_MAX_BUFFER_BYTES: {
+    description: 'per-client socket buffer limit before close 4008 (default 4194304)',
+  },
+  RELAY_COALESCE_MS: { description: 'delta coalescing window in ms, 1–50 (default 10)' },
+  RELAY_RING_SIZE: { description: 'deltas kept for resume (default 2000)' },
+  WEB_DIST: { description: 'folder of the built web app (default apps/web/dist)' },
+}
 
-const SECRET_VARS = new Set<string>(['BET365_SESSION', 'BET365_TOKEN'])
+/**
+ * Every variable, in `--help` order: the proxy's, then per book its endpoint
+ * (`<SOURCE>_URL`) and its adapter's own variables, then the rest of the proxy's.
+ */
+function variablesOf(books: readonly BookAdapter[]): Map<string, Variable> {
+  const out = new Map<string, Variable>(Object.entries(HEAD_VARIABLES(books)))
+  for (const b of books) {
+    out.set(urlVariable(b.source), {
+      description: `${b.source} endpoint (${b.urlSchemes.map((s) => `${s}//`).join(' ')}); default its simulator, or its live site with FEEDS=live`,
+    })
+    for (const [name, v] of Object.entries(b.variables)) out.set(name, v)
+  }
+  for (const [name, v] of Object.entries(TAIL_VARIABLES)) out.set(name, v)
+  return out
+}
+
+/** The schema of the proxy's own variables and of every book's endpoint variable. */
+function proxySchema(books: readonly BookAdapter[]) {
+  const sources = books.map((b) => b.source as string)
+  return z.object({
+    HOST: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address')
+      .default('127.0.0.1'),
+    PORT: int(0, 65535).default(8080),
+    FEEDS: z
+      .string()
+      .trim()
+      .refine(
+        (s) => s === 'sim' || s === 'live' || list(s).every((x) => sources.includes(x)),
+        `must be sim, live, or a comma list of ${sources.join(', ')}`,
+      )
+      .refine((s) => list(s).length > 0, 'must name at least one feed')
+      .default('sim'),
+    ...Object.fromEntries(
+      books.map((b) => [urlVariable(b.source), url(b.urlSchemes).optional()] as const),
+    ),
+    ALLOWED_ORIGINS: z
+      .string()
+      .transform(list)
+      .refine((r) => r.length > 0, { message: 'must list at least one origin' })
+      .pipe(z.array(origin))
+      .transform((r) => r.map((o) => o.replace(/\/$/, '')))
+      .optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    LOG_FORMAT: z
+      .enum(['auto', 'json', 'pretty'], { message: 'must be one of auto, json, pretty' })
+      .default('auto'),
+    RELAY_MAX_BUFFER_BYTES: int(
+      1024,
+      1 << 30,
+      'an integer number of bytes between 1024 and 1073741824',
+    ).default(4 * 1024 * 1024),
+    RELAY_COALESCE_MS: int(1, 50).default(10),
+    RELAY_RING_SIZE: int(1, 100_000).default(2000),
+    WEB_DIST: z.string().min(1).optional(),
+  })
+}
 
 /**
  * Reads the configuration from environment variables, overridden by CLI flags that mirror
  * them (`--port 9000` for PORT, `--winamax-url …` for WINAMAX_URL). Empty variables count
- * as unset.
+ * as unset. The proxy's own variables are checked here; each book's endpoint
+ * (`<SOURCE>_URL`, with the schemes its adapter accepts) here too; each book's own
+ * variables by its adapter's `configSchema` (every book's, whether it runs or not, so a
+ * typo never waits for the day that book is turned on).
  *
- * FEEDS: `sim` runs all three feeds, each against its `*_URL` when set, else a simulator;
- * `live` runs all three against their `*_URL` when set, else the real endpoint; a comma
- * list runs those feeds, each against its `*_URL` when set, else a simulator.
+ * FEEDS: `sim` runs every book, each against its `*_URL` when set, else a simulator;
+ * `live` runs every book against its `*_URL` when set, else the real endpoint; a comma
+ * list runs those books, each against its `*_URL` when set, else a simulator.
  *
+ * The secrets it reads (variables an adapter marks `secret`, `user:pass` of a `*_URL`) are
+ * registered with feedkit's `registerSecret`, so no log line or status text carries them.
+ *
+ * @param books the adapters to know, in display order (default: every book, {@link BOOKS}).
  * @throws ConfigError naming every bad variable and why, e.g.
  *   `PORT: must be an integer 0–65535, got "abc"` (secret values are never echoed).
  */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   argv: string[] = [],
+  books: readonly BookAdapter[] = BOOKS,
 ): ProxyConfig {
-  const names = Object.keys(CONFIG_VARIABLES) as VarName[]
+  const variables = variablesOf(books)
+  const names = [...variables.keys()]
   let flags: Record<string, string | boolean | undefined>
   try {
     flags = parseArgs({
@@ -245,56 +239,69 @@ export function loadConfig(
   } catch (err) {
     throw new ConfigError([`command line: ${(err as Error).message}`])
   }
-  const raw: Partial<Record<VarName, string>> = {}
+  const raw: Record<string, string> = {}
   for (const n of names) {
     const v = (flags[flagOf(n)] as string | undefined) ?? env[n]
     if (v !== undefined && v.trim() !== '') raw[n] = v
   }
-  const parsed = schema.safeParse(raw)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '?')
-      const value = raw[name as VarName]
+  const problems: string[] = []
+  const report = (issues: readonly z.core.$ZodIssue[], fallback: string) => {
+    for (const issue of issues) {
+      const name = String(issue.path[0] ?? fallback)
+      const value = raw[name]
+      const secret = variables.get(name)?.secret === true
+      // A bad URL may still carry user:pass; the message shows it censored.
       const got =
-        SECRET_VARS.has(name) || value === undefined ? '' : `, got ${JSON.stringify(value)}`
-      return `${name}: ${issue.message}${got}`
-    })
-    throw new ConfigError([...new Set(problems)])
+        secret || value === undefined ? '' : `, got ${JSON.stringify(redactSecrets(value))}`
+      problems.push(`${name}: ${issue.message}${got}`)
+    }
   }
-  const c = parsed.data
-  const explicit: Record<Source, string | undefined> = {
-    winamax: c.WINAMAX_URL,
-    bet365: c.BET365_URL,
-    kwiff: c.KWIFF_URL,
-  }
-  const sources = c.FEEDS === 'sim' || c.FEEDS === 'live' ? [...SOURCES] : list(c.FEEDS)
-  const fallback: FeedTarget = c.FEEDS === 'live' ? 'live' : 'sim'
-  const feeds = SOURCES.filter((s) => sources.includes(s)).map((source) => {
-    const u = explicit[source]
-    return { source, target: u !== undefined ? { url: u } : fallback }
+  const parsed = proxySchema(books).safeParse(raw)
+  if (!parsed.success) report(parsed.error.issues, '?')
+  const bookConfigs = books.map((b) => {
+    const own = Object.fromEntries(
+      Object.keys(b.variables)
+        .filter((n) => raw[n] !== undefined)
+        .map((n) => [n, raw[n]!]),
+    )
+    const r = b.configSchema.safeParse(own)
+    if (!r.success) report(r.error.issues, b.source.toUpperCase())
+    return { adapter: b, settings: own, config: r.success ? r.data : undefined }
   })
+  if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)])
+  const c = parsed.data
+  const explicit = (b: BookAdapter) =>
+    c[urlVariable(b.source) as keyof typeof c] as string | undefined
+  // Known from here on: no log line or status text may carry them (redactSecrets).
+  for (const [name, v] of variables) if (v.secret === true) registerSecret(raw[name])
+  for (const b of books) {
+    const u = explicit(b)
+    if (u !== undefined) splitCredentials(u)
+  }
+  const chosen = c.FEEDS === 'sim' || c.FEEDS === 'live' ? null : list(c.FEEDS)
+  const fallback: FeedTarget = c.FEEDS === 'live' ? 'live' : 'sim'
+  const feeds: BookRun[] = bookConfigs
+    .filter(({ adapter }) => chosen === null || chosen.includes(adapter.source))
+    .map(({ adapter, settings, config }) => {
+      const u = explicit(adapter)
+      return {
+        source: adapter.source,
+        adapter,
+        target: u !== undefined ? { url: u } : fallback,
+        config,
+        settings,
+      }
+    })
   return {
     host: c.HOST,
     port: c.PORT,
     feeds,
-    winamax: { ...(c.WINAMAX_ROUTES && { routes: c.WINAMAX_ROUTES }) },
-    kwiff: {
-      countries: c.KWIFF_COUNTRIES,
-      ...(c.KWIFF_SPORTS && { sports: c.KWIFF_SPORTS }),
-      ...(c.KWIFF_REFRESH_MS !== undefined && { refreshMs: c.KWIFF_REFRESH_MS }),
-    },
-    bet365: {
-      topics: c.BET365_TOPICS,
-      ...(c.BET365_SESSION !== undefined && { sessionId: c.BET365_SESSION }),
-      ...(c.BET365_TOKEN !== undefined && { token: c.BET365_TOKEN }),
-    },
     allowedOrigins: c.ALLOWED_ORIGINS ?? null,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT,
     relayMaxBufferBytes: c.RELAY_MAX_BUFFER_BYTES,
     coalesceMs: c.RELAY_COALESCE_MS,
     ringSize: c.RELAY_RING_SIZE,
-    historyPoints: c.HISTORY_POINTS,
     webDist: c.WEB_DIST ?? path.resolve(import.meta.dirname, '../../web/dist'),
   }
 }
@@ -313,28 +320,35 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * The configuration as it may be logged: secrets replaced by `"[set]"`, feed URLs shown
- * without credentials or query ({@link redactUrl}).
+ * The configuration as it may be logged: per running book its target (`bet365=sim`, URLs
+ * without credentials or query, {@link redactUrl}) and its variables as given, with the
+ * values of those its adapter marks secret replaced by `"[set]"`.
  */
 export function describeConfig(config: ProxyConfig): object {
-  const { sessionId, token, ...bet365 } = config.bet365
+  const { feeds, ...rest } = config
   return {
-    ...config,
-    feeds: config.feeds.map(
+    ...rest,
+    feeds: feeds.map(
       (f) => `${f.source}=${typeof f.target === 'string' ? f.target : redactUrl(f.target.url)}`,
     ),
-    bet365: {
-      ...bet365,
-      ...(sessionId !== undefined && { sessionId: '[set]' }),
-      ...(token !== undefined && { token: '[set]' }),
-    },
+    books: Object.fromEntries(
+      feeds.map((f) => [
+        f.source,
+        Object.fromEntries(
+          Object.entries(f.settings).map(([name, value]) => [
+            name,
+            f.adapter.variables[name]?.secret === true ? '[set]' : value,
+          ]),
+        ),
+      ]),
+    ),
   }
 }
 
-/** Usage text for `--help`: every variable, its flag and meaning. */
-export function usage(): string {
-  const lines = Object.entries(CONFIG_VARIABLES).map(
-    ([n, d]) => `  ${n.padEnd(24)} --${flagOf(n).padEnd(24)} ${d}`,
+/** Usage text for `--help`: every variable (the proxy's and every book's), its flag and meaning. */
+export function usage(books: readonly BookAdapter[] = BOOKS): string {
+  const lines = [...variablesOf(books)].map(
+    ([n, v]) => `  ${n.padEnd(24)} --${flagOf(n).padEnd(24)} ${v.description}`,
   )
   return `oddsboard proxy: configuration by environment variable or the mirrored flag\n${lines.join('\n')}\n`
 }

@@ -4,6 +4,7 @@ import { Server } from 'socket.io'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SnapshotMessage } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
+import { waitUntil } from '@oddsboard/feedkit/testing'
 import { loadConfig } from './config'
 import type { RunningProxy } from './server'
 import { startProxy } from './server'
@@ -13,16 +14,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-/** Polls `read` every 50 ms until `ok` holds for its result; throws after `ms`. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await read()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms: ${JSON.stringify(v)}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+/** Reads until `ok` holds for the result, and resolves with it (feedkit's waitUntil). */
+const until = async <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> =>
+  (
+    await waitUntil(
+      async () => {
+        const v = await read()
+        return ok(v) ? { v } : null
+      },
+      { timeoutMs: ms, intervalMs: 50 },
+    )
+  ).v
 
 describe('proxy with WINAMAX_URL pointing at another EIO3 server', () => {
   it('uses the real feed code on it; bad upstream frames are counted per feed in /metrics', async () => {
@@ -68,8 +70,8 @@ describe('proxy with WINAMAX_URL pointing at another EIO3 server', () => {
       WINAMAX_URL: `http://127.0.0.1:${port}/elsewhere/socket.io/`,
       WEB_DIST: '/nonexistent-dist',
     })
-    expect(config.feeds).toEqual([
-      { source: 'winamax', target: { url: `http://127.0.0.1:${port}/elsewhere/socket.io/` } },
+    expect(config.feeds.map((f) => [f.source, f.target])).toEqual([
+      ['winamax', { url: `http://127.0.0.1:${port}/elsewhere/socket.io/` }],
     ])
     const proxy: RunningProxy = await startProxy(config, silentLogger)
     cleanups.push(() => proxy.close())

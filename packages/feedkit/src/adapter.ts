@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { Source } from '@oddsboard/model'
 import type { Feed } from './feed'
 import type { Logger } from './logger'
@@ -17,6 +17,18 @@ export interface BookAdapter<Config = unknown> {
   readonly source: Source
   /** The book's real endpoint, used for `FEEDS=live` when no `*_URL` is set. */
   readonly liveUrl: string
+  /**
+   * URL schemes the feed accepts for its endpoint variable `<SOURCE>_URL` (which the proxy
+   * reads for every book), e.g. `['ws:', 'wss:']`.
+   */
+  readonly urlSchemes: readonly string[]
+  /**
+   * The book's own settings: environment variable name (each mirrored by a flag, e.g.
+   * KWIFF_SPORTS ↔ `--kwiff-sports`) → its meaning for `--help`, and whether it is a
+   * secret (its value is then never echoed in an error, logged, or shown). These names are
+   * the keys of {@link BookAdapter.configSchema}'s input.
+   */
+  readonly variables: Readonly<Record<string, { description: string; secret?: boolean }>>
   /**
    * A zod schema of the book's own options. Its input is the book's raw settings as the
    * proxy reads them (strings from environment variables or flags, named by the adapter);
@@ -37,4 +49,21 @@ export interface BookAdapter<Config = unknown> {
    * @throws when the port cannot be bound.
    */
   startSim(options: { host: string; port: number; logger: Logger }): Promise<SimServer>
+}
+
+/**
+ * A zod schema for a setting that is a comma list (`a, b,c`): trimmed items, empties
+ * dropped; at least one item, each matching `item`, else `message` (which names the
+ * expected form, e.g. "must be a comma list of zap topics, e.g. OVInPlay_1_3").
+ */
+export function commaList(item: RegExp, message: string) {
+  return z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
+    .refine((r) => r.length > 0 && r.every((x) => item.test(x)), { message })
 }

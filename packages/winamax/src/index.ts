@@ -6,3 +6,4 @@
 export * from './codec'
 export * from './normalize'
 export * from './feed'
+export * from './adapter'
