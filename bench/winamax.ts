@@ -29,10 +29,11 @@ export function benchWinamax(runs = 40, warmup = 10) {
     .map((f) => f.data)
     .reduce((a, b) => (b.length > a.length ? b : a))
 
+  const receivedAt = Date.now()
   const full = () => {
     const { args } = decodeEventFrame(frame)
     const store = new WinamaxStore()
-    const { ops } = store.apply(decodeMEvent(args))
+    const { ops } = store.apply(decodeMEvent(args), receivedAt)
     return applyOps(emptyState(), ops)
   }
   const parse = () => JSON.parse(frame.slice(2)) as unknown
