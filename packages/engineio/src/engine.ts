@@ -156,7 +156,7 @@ export class EngineConnection {
   private storeCookies(url: URL, setCookies: readonly string[] | undefined): void {
     for (const c of setCookies ?? []) {
       // A session cookie is a secret: never in a log line or a status text.
-      registerSecret(/^[^=;]*=([^;]*)/.exec(c)?.[1])
+      registerSecret(/^[^=;]*=([^;]*)/.exec(c)?.[1], { ephemeral: true })
       try {
         this.opts.jar.setCookieSync(c, httpUrl(url), { ignoreError: true })
       } catch {
@@ -410,7 +410,7 @@ export class EngineConnection {
     }
     try {
       this.handshake = decodeHandshake(packet.data ?? '')
-      registerSecret(this.handshake.sid)
+      registerSecret(this.handshake.sid, { ephemeral: true })
     } catch (e) {
       this.fail(`bad handshake: ${errorMessage(e)}`)
       return

@@ -30,7 +30,16 @@ describe('redactSecrets', () => {
 
   it('ignores values too short to be secrets', () => {
     registerSecret('ab')
-    expect(redactSecrets('ab cd')).toBe('ab cd')
+    registerSecret('true', { ephemeral: true }) // e.g. a consent cookie
+    expect(redactSecrets('ab cd true')).toBe('ab cd true')
+  })
+
+  it('keeps configured secrets however many connection values come and go', () => {
+    registerSecret('configured-pw-77')
+    for (let i = 0; i < 1000; i++) registerSecret(`sid-of-connection-${i}`, { ephemeral: true })
+    expect(redactSecrets('configured-pw-77 sid-of-connection-999 sid-of-connection-0')).toBe(
+      '[redacted] [redacted] sid-of-connection-0',
+    )
   })
 })
 

@@ -15,33 +15,52 @@ export const REDACTED = '[redacted]'
 
 /** Secret values must be at least this long to be registered: shorter ones would censor words. */
 const MIN_SECRET_LENGTH = 4
-/** Registered values kept; older ones (e.g. uuids of connections long gone) are forgotten first. */
-const MAX_SECRETS = 512
+/** The same for values of one connection, whose length the upstream decides (cookies). */
+const MIN_EPHEMERAL_LENGTH = 8
+/** Values of connections kept; older ones (e.g. uuids of connections long gone) go first. */
+const MAX_EPHEMERAL = 512
 
-const secrets = new Set<string>()
+/** Configured secrets (passwords, session, token): kept for the life of the process. */
+const lasting = new Set<string>()
+/** Secrets of one connection (cookies, sids, Kwiff's uuid), the newest {@link MAX_EPHEMERAL}. */
+const ephemeral = new Set<string>()
 let secretPattern: RegExp | null = null
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
+/** Options of {@link registerSecret}. */
+export interface SecretOptions {
+  /**
+   * A value of one connection (a cookie an upstream set, an Engine.IO sid, Kwiff's uuid):
+   * registered only from 8 characters, and only the newest 512 such values are kept.
+   * Otherwise (configured secrets) from 4 characters, for the life of the process.
+   */
+  ephemeral?: boolean
+}
+
 /**
  * Registers a secret value (a password, session id, token, cookie value) so that
  * {@link redactSecrets} censors it wherever it appears, in any form it is likely to be
- * written in (as is, URL-encoded, JSON-escaped). Values shorter than 4 characters are
- * ignored. Process-wide; the oldest of more than 512 values are forgotten.
+ * written in (as is, URL-encoded, JSON-escaped). Process-wide.
  */
-export function registerSecret(value: string | undefined): void {
-  if (value === undefined || value.length < MIN_SECRET_LENGTH) return
+export function registerSecret(value: string | undefined, options: SecretOptions = {}): void {
+  const once = options.ephemeral === true
+  const min = once ? MIN_EPHEMERAL_LENGTH : MIN_SECRET_LENGTH
+  if (value === undefined || value.length < min) return
+  const into = once ? ephemeral : lasting
   const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]
   let added = false
   for (const f of forms) {
-    if (f.length < MIN_SECRET_LENGTH || secrets.has(f)) continue
-    secrets.add(f)
+    if (f.length < min || lasting.has(f) || into.has(f)) continue
+    into.add(f)
     added = true
   }
   if (!added) return
-  while (secrets.size > MAX_SECRETS) secrets.delete(secrets.values().next().value!)
+  while (ephemeral.size > MAX_EPHEMERAL) ephemeral.delete(ephemeral.values().next().value!)
   // Longest first, so a value that contains another is censored whole.
-  const alternatives = [...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp)
+  const alternatives = [...lasting, ...ephemeral]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
   secretPattern = new RegExp(alternatives.join('|'), 'g')
 }
 

@@ -194,7 +194,7 @@ class KwiffFeedImpl extends FeedBase implements KwiffFeed {
       prepare: () => {
         const identifier = randomUUID()
         // The uuid identifies the user's session: never in a log line or a status text.
-        registerSecret(identifier)
+        registerSecret(identifier, { ephemeral: true })
         this.responseSeen = false
         return { query: { identifier }, headers: { Cookie: `uuid=${identifier}` } }
       },
