@@ -161,7 +161,12 @@ export abstract class FeedBase implements Feed {
       'stale',
       `no upstream message for ${seconds(idle)} s (expected within ${seconds(this.staleAfterMs)} s)`,
     )
-    this.onStale(idle)
+    try {
+      this.onStale(idle)
+    } catch (err) {
+      // A timer callback: nothing may escape it and take the process down.
+      this.logger.error({ source: this.source, err: String(err) }, 'feed stale handler failed')
+    }
   }
 }
 
