@@ -124,11 +124,13 @@ export class FeedTracker {
     for (const l of this.opsListeners) l(ops)
   }
 
+  /** Registers a listener for batches of ops; returns its unsubscribe function. */
   onOps(listener: (ops: Op[]) => void): () => void {
     this.opsListeners.add(listener)
     return () => this.opsListeners.delete(listener)
   }
 
+  /** Registers a listener called on every state or error change; returns its unsubscribe function. */
   onStatus(listener: (s: FeedStatus) => void): () => void {
     this.statusListeners.add(listener)
     return () => this.statusListeners.delete(listener)

@@ -104,10 +104,12 @@ export class FakeFeed extends FeedBase {
     this.emitOps(ops)
   }
 
+  /** Moves the fake to `state` (with `error`), as a real feed's socket events would. */
   override setState(state: FeedState, error?: string): void {
     super.setState(state, error)
   }
 
+  /** Counts a malformed frame, as a real feed would on a bad upstream frame. */
   override badFrame(frame: string | Uint8Array, reason: string): void {
     super.badFrame(frame, reason)
   }
