@@ -199,13 +199,22 @@ test('(c) a live match frozen upstream is marked on its row once its book cadenc
         ),
       proxy.url,
     )
-    // Bet365's simulator plays tennis only: its live football matches never change upstream.
-    const frozen = snap.events.find(
-      (e) =>
-        e.source === 'bet365' &&
-        e.status === 'live' &&
-        snap.sports.get(e.sportId)?.key !== 'tennis',
-    )!
+    // A live match that has not changed upstream since the feed loaded it (Bet365's
+    // simulator leaves cricket and American football as loaded): the one whose own and
+    // selections' updatedAt are oldest.
+    const lastChange = (e: Event) =>
+      Math.max(
+        e.updatedAt,
+        ...snap.selections.filter((x) => x.eventId === e.id).map((x) => x.updatedAt),
+      )
+    const frozen = snap.events
+      .filter(
+        (e) =>
+          e.source === 'bet365' &&
+          e.status === 'live' &&
+          snap.sports.get(e.sportId)?.key !== 'tennis',
+      )
+      .sort((x, y) => lastChange(x) - lastChange(y))[0]!
     await page.clock.install()
     await page.goto(`${proxy.url}/?view=live&book=bet365&virtual=0`)
     const r = row(page, frozen.id)
@@ -213,6 +222,7 @@ test('(c) a live match frozen upstream is marked on its row once its book cadenc
     await expect(r).not.toHaveAttribute('data-event-stale', '1')
     await expect(r.getByTestId('event-stale-badge')).toHaveCount(0)
 
+    // Browser time moves past Bet365's cadence: nothing about this match came in meanwhile.
     await page.clock.fastForward(EVENT_STALE_AFTER_MS.bet365 + 60_000)
     await expect(r).toHaveAttribute('data-event-stale', '1')
     await expect(r).toHaveClass(/\bstale\b/)
