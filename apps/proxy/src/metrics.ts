@@ -77,7 +77,7 @@ export function createMetrics(hub: Hub, relay: Relay): Registry {
   mirroredCounter(
     registry,
     'oddsboard_relay_resumes_total',
-    'Resumes, by how they were answered',
+    'Connections opened at a position (/ws?epoch=E&seq=N), by how they were answered',
     () => [
       [{ result: 'replay' }, rc.resumesReplayed],
       [{ result: 'snapshot' }, rc.resumesWithSnapshot],
