@@ -1,4 +1,5 @@
-export type { FeedTarget, ProxyConfig } from './config'
+export { BOOKS } from './books'
+export type { BookRun, FeedTarget, ProxyConfig } from './config'
 export { ConfigError, describeConfig, effectiveOrigins, loadConfig, usage } from './config'
 export type { PriceHistoryOptions } from './history'
 export { PriceHistory } from './history'
