@@ -115,8 +115,13 @@ export class Derivation {
       const earlier = this.previous?.[kind] as Map<string, Entity> | undefined
       const build = this.builders[kind]
       this.lastBet = { betId: undefined, market: undefined, bet: undefined }
-      const ids = t.all ? Object.keys(this.raw.colls[COLLECTION_OF[kind]]) : t[kind]
+      const dict = this.raw.colls[COLLECTION_OF[kind]]
+      const ids = t.all ? Object.keys(dict) : t[kind]
       for (const id of ids) {
+        if (t.all && dict[id] === null) {
+          delete dict[id] // removed in the first payload itself (see RawState.merge)
+          continue
+        }
         const entity = build(id, now)
         const prev = emitted.get(id)
         if (entity === null) {
@@ -178,7 +183,7 @@ export class Derivation {
         const betId = key(o.betId)
         last.betId = o.betId
         last.market = betId === undefined ? undefined : this.emitted.market.get(betId)
-        last.bet = betId === undefined ? undefined : raw.colls.bets[betId]
+        last.bet = betId === undefined ? undefined : (raw.colls.bets[betId] ?? undefined)
       }
       if (last.market === undefined || last.bet === undefined) return null
       return buildSelection(id, o, last.market, last.bet, raw.prices[id] ?? null, now)
@@ -207,7 +212,7 @@ export class Derivation {
     let main: string | undefined
     // The declared bet is one of the match's bets when its matchId says so (no index needed).
     const bet = declared === undefined ? undefined : this.raw.colls.bets[declared]
-    if (bet !== undefined && key(bet.matchId) === matchId) {
+    if (bet != null && key(bet.matchId) === matchId) {
       main = declared
     } else {
       const bets = this.raw.betsOf(matchId)

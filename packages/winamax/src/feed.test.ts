@@ -65,6 +65,19 @@ describe('createWinamaxFeed against the simulator', () => {
     )
     expect(seen.states[0]).toBe('live')
     expect(feed.status().messages).toBeGreaterThan(1)
+    // Canonical fields reach the ops: a key on every sport, a type and a boolean main on
+    // every market, an updatedAt on every event and selection.
+    for (const s of seen.state.sport.values()) expect(s.key).toMatch(/^[a-z-]+$/)
+    for (const m of seen.state.market.values()) {
+      expect(typeof m.main).toBe('boolean')
+      expect(m.type).toBeDefined()
+    }
+    for (const e of seen.state.event.values()) expect(e.updatedAt).toBeGreaterThan(0)
+    expect(seen.state.market.get('winamax:b529407047')).toMatchObject({
+      type: 'over-under',
+      line: 2.5,
+      main: true,
+    })
   })
 
   it('after the simulator restarts, the fresh snapshot leaves no ghosts', async () => {
@@ -78,6 +91,8 @@ describe('createWinamaxFeed against the simulator', () => {
     // main bet 530074737 and outcomes 1668961119..21 that the snapshot does not have.
     await until(() => seen.state.selection.has('winamax:o1668961121'), 15_000, 'kick-off')
     expect(seen.state.selection.has('winamax:o1646285223')).toBe(false)
+    // Slovénie's price never moves in the capture: the reconnect must not make it look fresh.
+    const quiet = seen.state.selection.get('winamax:o1659938405')!
 
     await first.close()
     sims.splice(0)
@@ -94,6 +109,7 @@ describe('createWinamaxFeed against the simulator', () => {
     expect(seen.state.market.has('winamax:b530074737')).toBe(false)
     // What the deltas had removed is back, as in the snapshot.
     expect(seen.state.selection.has('winamax:o1646285223')).toBe(true)
+    expect(seen.state.selection.get('winamax:o1659938405')).toEqual(quiet)
     expect(seen.state.event.size).toBe(689)
     expect(seen.state.market.size).toBe(688)
     expect(seen.state.selection.size).toBe(2840)
@@ -167,6 +183,48 @@ describe('createWinamaxFeed with malformed upstream payloads', () => {
       participants: ['A', 'B'],
       status: 'live',
     })
+  })
+
+  it('issue 13: a frame refused as bad leaves no trace, even after a later valid frame', async () => {
+    const nested = (levels: number) => '{"deep":'.repeat(levels) + '1' + '}'.repeat(levels)
+    const http = createServer()
+    io = new Server(http, { path: '/uof-sports-server/socket.io/', allowEIO3: true })
+    io.on('connection', (socket) => {
+      socket.on('m', (req: { requestId: string }) => {
+        socket.emit('m', {
+          requestId: req.requestId,
+          sports: { '1': { sportName: 'Football', categories: [7] } },
+          categories: { '7': { categoryName: 'France', tournaments: [4] } },
+          tournaments: { '4': { tournamentName: 'Ligue 1' } },
+          matches: {
+            '10': { sportId: 1, tournamentId: 4, title: 'A - B', status: 'PREMATCH' },
+            '11': { sportId: 1, tournamentId: 4, title: 'C - D', status: 'PREMATCH' },
+          },
+        })
+        // Written as text (Engine.IO message `4` + Socket.IO EVENT `2…`): the server's own
+        // JSON.stringify would not take 20,000 levels.
+        socket.conn.write(`2["m",{"matches":{"11":{"deep":${nested(20_000)}}}}]`)
+        socket.conn.write(
+          `2["m",{"matches":{"10":{"status":"LIVE","score":"3:0"},"11":{"deep":${nested(20_000)}}}}]`,
+        )
+        socket.emit('m', { matches: { '10': { matchtime: 5 }, '11': { title: 'C - E' } } })
+      })
+    })
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
+    const port = (http.address() as AddressInfo).port
+    feed = createWinamaxFeed({
+      url: `http://127.0.0.1:${port}/uof-sports-server/socket.io/`,
+      routes: ['sport:1'],
+      ...fast,
+    })
+    const seen = follow(feed)
+    feed.start()
+    await until(() => seen.state.event.get('winamax:m11')?.name === 'C - E', 10_000, 'last frame')
+    expect(feed.status().badFrames).toBe(2)
+    expect(feed.status().error ?? '').not.toMatch(/stack/i)
+    const a = seen.state.event.get('winamax:m10')!
+    expect(a.status).toBe('prematch')
+    expect(a.score).toBeUndefined()
   })
 
   it('goes stale when no packet arrives for staleAfterMs, and live again on the next one', async () => {

@@ -120,15 +120,15 @@ export function classifyBet(b: RawEntity, match: RawEntity | undefined): BetKind
 }
 
 /** Outcome `code` values (captures/winamax: "1", "x", "2", "over", "under"). */
-const CODES: Readonly<Record<string, Outcome>> = {
-  '1': 'home',
-  x: 'draw',
-  n: 'draw',
-  '2': 'away',
-  over: 'over',
-  under: 'under',
-  none: 'none',
-}
+const CODES: ReadonlyMap<string, Outcome> = new Map([
+  ['1', 'home'],
+  ['x', 'draw'],
+  ['n', 'draw'],
+  ['2', 'away'],
+  ['over', 'over'],
+  ['under', 'under'],
+  ['none', 'none'],
+])
 
 /** Outcomes by position (`order` in the bet's `outcomes` list) when the code says nothing. */
 const BY_ORDER: Partial<Record<MarketType, readonly Outcome[]>> = {
@@ -152,8 +152,7 @@ export function selectionOutcome(
   if (type === 'outright' || type === 'other') return undefined
   const raw = typeof o.code === 'string' ? o.code : ''
   // The capture's codes are already lower case: look them up as sent first.
-  const code = Object.hasOwn(CODES, raw) ? raw : raw.trim().toLowerCase()
-  const byCode = Object.hasOwn(CODES, code) ? CODES[code] : undefined
+  const byCode = CODES.get(raw) ?? CODES.get(raw.trim().toLowerCase())
   if (byCode !== undefined) {
     if (type === 'over-under') return byCode === 'over' || byCode === 'under' ? byCode : undefined
     if (type === 'next-goal' && byCode === 'draw') return 'none'

@@ -347,11 +347,15 @@ export class RawState {
     const spec = COLLECTIONS[name]
     let dict = this.colls[name]
     // The first payload of an empty store (the snapshot): its collection becomes the state's
-    // dictionary as it is (thousands of ids; no copy), its nulls dropped.
+    // dictionary as it is (thousands of ids; no copy), its nulls dropped here or, for
+    // collections with nothing to link, by the derivation's first pass.
     const adopt = j === null && isEmpty(dict)
     if (adopt) {
       Object.setPrototypeOf(coll, null)
       dict = this.colls[name] = coll as Dict
+      // Nothing to link or stamp: the derivation's first pass drops its nulls as it goes.
+      if (touched.all && !spec.links.some((l) => l.shape === 'children') && name !== 'matches')
+        return
     }
     for (const id in coll) {
       const delta = coll[id]!
@@ -512,7 +516,9 @@ export class RawState {
       const dict = this.colls[link.index === 'betsOfMatch' ? 'bets' : 'outcomes']
       const index = this[link.index]
       for (const id in dict) {
-        const parent = key(dict[id]![link.field])
+        const e = dict[id]
+        if (e == null) continue // a null not yet dropped (first payload)
+        const parent = key(e[link.field])
         if (parent === undefined) continue
         const list = index.get(parent) as string[] | undefined
         if (list === undefined) index.set(parent, [id])

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SocketIoClient } from '@oddsboard/engineio'
 import { mulberry32, type SimServer } from '@oddsboard/feedkit'
+import type { Event } from '@oddsboard/model'
 import { CAPTURE_PATH, mFrames, readCapture } from './capture'
 import { decodeEventFrame, decodeMPayload } from './codec'
 import type { WinamaxPayload } from './codec'
@@ -47,9 +48,19 @@ describe('generated deltas', () => {
     expect(oddsMoves).toBeGreaterThan(100)
     expect(clocks).toBeGreaterThan(200)
     expect(hot).toBeGreaterThan(100)
-    // The live matches' clocks moved on: 64890878 was at 81:16 at the end of the capture.
-    const clock = store.entity('event', 'winamax:m64890878')
-    expect(clock).toBeDefined()
+    // The live matches' clocks moved on: 64890878 was at 81:16 at the end of the capture;
+    // 200 one-second ticks later it has ended or reads later than that, running.
+    const ev = store.entity('event', 'winamax:m64890878') as Event | undefined
+    if (ev !== undefined && ev.status === 'live') {
+      expect(ev.clock).toMatchObject({ running: true, at: 200_000, period: '2nd half' })
+      expect(ev.clock!.seconds).toBeGreaterThan(81 * 60 + 16)
+    }
+    // Every live event the generator left has a running clock, every market one main.
+    const live = [...store.entities().values()].filter(
+      (e): e is Event => e.kind === 'event' && e.status === 'live' && e.clock !== undefined,
+    )
+    expect(live.length).toBeGreaterThan(0)
+    for (const e of live) expect(e.clock, e.name).toMatchObject({ running: true })
   })
 
   it('stepOdds moves on the ladder and stays above 1.01', () => {

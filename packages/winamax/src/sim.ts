@@ -132,7 +132,8 @@ function generatorTemplate(store: WinamaxStore): GenTemplate {
   for (const id of Object.keys(matches)) {
     const m = matches[id]!
     const priced = (outcomesOfMatch.get(id) ?? []).some((o) => prices.has(o))
-    if (m.status === 'LIVE') {
+    // An outright that is live (a MultiFoot over matches being played) has no clock of its own.
+    if (m.status === 'LIVE' && m.isOutright !== true) {
       const [mm, ss] = String(m.matchtimeExtended ?? '0:00').split(':')
       const [h, a] = String(m.score ?? '0:0').split(':')
       live.push({
