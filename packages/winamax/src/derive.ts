@@ -20,6 +20,7 @@ import { key, setMap } from './raw'
 /** Entities per kind, keyed by Winamax id (not the entity id). */
 export type Emitted = { [K in EntityKind]: Map<string, EntityOf<K>> }
 
+/** Empty entity maps, one per kind. */
 export function newEmitted(): Emitted {
   return {
     sport: new Map(),

@@ -10,6 +10,7 @@
  * a changed entity is a new object (copy on write), so every change is one slot of a
  * dictionary or index, and each is recorded in a {@link Journal} that can undo it.
  */
+import type { EntityKind } from '@oddsboard/model'
 import type { DecodedPayload, EntityCollection, RawEntity } from './codec'
 import { ENTITY_COLLECTIONS } from './codec'
 import { clockReading } from './clock'
@@ -39,6 +40,7 @@ export type MaybeJournal = Journal | null
 /** A dictionary keyed by Winamax id; null prototype, so any id (even `__proto__`) is a plain key. */
 export type Dict<T = RawEntity> = Record<string, T>
 
+/** An empty {@link Dict}. */
 export function newDict<T = RawEntity>(): Dict<T> {
   return Object.create(null) as Dict<T>
 }
@@ -187,7 +189,7 @@ type Link =
 
 /** How one collection merges: the entity kind its ids derive, its links, what else a change touches. */
 interface CollectionSpec {
-  kind: keyof Touched | null
+  kind: EntityKind | null
   links: readonly Link[]
   /**
    * Marks what a change to entity `id` touches besides itself (`old`/`next` undefined when
