@@ -11,6 +11,7 @@ import {
   matchClock,
   parseHandicap,
   selectionOutcome,
+  specifier,
   winamaxId,
   winamaxSportKey,
   WinamaxStore,
@@ -265,6 +266,9 @@ describe('market types, lines and outcomes', () => {
     expect(classifyBet({ template: 'ListOdd', outcomes: [1, 2] }, { isOutright: true })).toEqual({
       type: 'outright',
     })
+    expect(specifier('type=live|hcp=-1', 'hcp')).toBe('-1')
+    expect(specifier('xhcp=1|hcp=2', 'hcp')).toBe('2')
+    expect(specifier('xhcp=1', 'hcp')).toBeUndefined()
     expect(parseHandicap('+2')).toBe(2)
     expect(parseHandicap('x')).toBeUndefined()
   })

@@ -117,6 +117,23 @@ export class Derivation {
       const build = this.builders[kind]
       this.lastBet = { betId: undefined, market: undefined, bet: undefined }
       const dict = this.raw.colls[COLLECTION_OF[kind]]
+      if (t.all && earlier === undefined) {
+        // The first payload of a store with no predecessor: everything is new, nothing to
+        // compare (the snapshot's hot loop).
+        const ids = Object.keys(dict)
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i]!
+          if (dict[id] === null) {
+            delete dict[id] // removed in the first payload itself (see RawState.merge)
+            continue
+          }
+          const entity = build(id, now)
+          if (entity === null) continue
+          emitted.set(id, entity)
+          ops.push({ op: 'upsert', entity })
+        }
+        continue
+      }
       const ids = t.all ? Object.keys(dict) : t[kind]
       for (const id of ids) {
         if (t.all && dict[id] === null) {

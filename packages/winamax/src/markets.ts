@@ -35,6 +35,19 @@ export function parseSpecifiers(v: unknown): Record<string, string> {
   return out
 }
 
+/**
+ * One specifier of a `specialBetValue` (`specifier("total=2.5|x=1", "total")` → "2.5"), found
+ * without splitting the whole text (this runs for every bet of a snapshot).
+ */
+export function specifier(v: unknown, name: string): string | undefined {
+  if (typeof v !== 'string') return undefined
+  let at = v.indexOf(name + '=')
+  while (at > 0 && v[at - 1] !== '|') at = v.indexOf(name + '=', at + 1)
+  if (at < 0) return undefined
+  const end = v.indexOf('|', at)
+  return v.slice(at + name.length + 1, end < 0 ? undefined : end).trim()
+}
+
 /** A decimal number as Winamax writes it, with a point or a comma ("2.5", "2,5", "+1"). */
 function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
@@ -92,18 +105,19 @@ function outcomeCount(b: RawEntity): number {
  */
 export function classifyBet(b: RawEntity, match: RawEntity | undefined): BetKind {
   const template = typeof b.template === 'string' ? b.template.toLowerCase() : ''
-  const spec = parseSpecifiers(b.specialBetValue)
+  const hcp = specifier(b.specialBetValue, 'hcp')
+  const total = specifier(b.specialBetValue, 'total')
   const n = outcomeCount(b)
   const t = title(b)
   if (isOutrightMatch(match)) {
     return { type: template === 'listodd' || n > 3 ? 'outright' : 'other' }
   }
-  if (spec.hcp !== undefined || template.includes('handicap') || t.startsWith('handicap')) {
-    const line = parseHandicap(spec.hcp) ?? numberIn(t)
+  if (hcp !== undefined || template.includes('handicap') || t.startsWith('handicap')) {
+    const line = parseHandicap(hcp) ?? numberIn(t)
     return line === undefined ? { type: 'handicap' } : { type: 'handicap', line }
   }
-  if (template === 'overunder' || (spec.total !== undefined && n === 2)) {
-    const line = parseNumber(spec.total) ?? numberIn(t)
+  if (template === 'overunder' || (total !== undefined && n === 2)) {
+    const line = parseNumber(total) ?? numberIn(t)
     return line === undefined ? { type: 'over-under' } : { type: 'over-under', line }
   }
   if (template === '3way' && n === 3) return { type: '1x2' }

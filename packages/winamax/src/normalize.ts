@@ -22,7 +22,7 @@ export { buildCompetition, buildEvent, buildMarket, buildSelection, buildSport }
 export { matchStatus, parseScore, winamaxId } from './build'
 export { matchClock, matchSeconds, periodName, WINAMAX_PERIODS } from './clock'
 export type { BetKind } from './markets'
-export { classifyBet, parseHandicap, parseSpecifiers, selectionOutcome } from './markets'
+export { classifyBet, parseHandicap, parseSpecifiers, selectionOutcome, specifier } from './markets'
 export { isValidDecimalOdds, NOT_OFFERED } from './raw'
 export { WINAMAX_SPORT_KEYS, winamaxSportKey } from './sports'
 

@@ -359,7 +359,9 @@ export class RawState {
       if (touched.all && !spec.links.some((l) => l.shape === 'children') && name !== 'matches')
         return
     }
-    for (const id in coll) {
+    const ids = Object.keys(coll) // not for…in: see codec.ts walkCollection
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!
       const delta = coll[id]!
       const old = adopt ? undefined : dict[id]
       if (delta === null) {
@@ -457,7 +459,7 @@ export class RawState {
     if (j === null && isEmpty(this.prices)) {
       // The snapshot's odds become the state's prices; bad values and "no price" dropped.
       Object.setPrototypeOf(odds, null)
-      for (const id in odds) {
+      for (const id of Object.keys(odds)) {
         const v = odds[id]
         if (isValidDecimalOdds(v)) continue
         if (v !== null && v !== NOT_OFFERED) rejected++
@@ -467,7 +469,7 @@ export class RawState {
       return rejected
     }
     const prices = this.prices
-    for (const id in odds) {
+    for (const id of Object.keys(odds)) {
       const v = odds[id]
       if (v === null || v === NOT_OFFERED) {
         if (id in prices) {
