@@ -32,6 +32,16 @@ describe('football prices for the simulator', () => {
     for (let i = 0; i < 3; i++) expect(Math.abs(p[i]! - target[i]!)).toBeLessThan(0.05)
   })
 
+  it('a decided match gets ordinary, even rates (its prices say little about them)', () => {
+    // Bohemians Dublin (W) v Waterford FC (W), 4-0 at half time: 1/500, 50/1, 50/1.
+    const inv = [1 / 1.002, 1 / 51, 1 / 51]
+    const sum = inv.reduce((x, y) => x + y, 0)
+    const target = inv.map((x) => x / sum) as [number, number, number]
+    const [rh, ra] = fitRates(target, 4, 2700, 5400, [0.8, 6])
+    expect(rh / ra).toBeGreaterThan(0.5)
+    expect(rh / ra).toBeLessThan(2)
+  })
+
   it('ordinals as Bet365 names goals', () => {
     expect([1, 2, 3, 4, 8, 11, 12, 13, 21, 22].map(ordinal)).toEqual([
       '1st',

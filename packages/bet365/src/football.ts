@@ -59,6 +59,8 @@ export function nextGoalProbabilities(
  * `remaining` seconds to play at goal difference `lead`, come closest to `target`
  * (home/draw/away, summing to 1). `total` bounds the sum of both sides' goals over a whole
  * match of `length` seconds: [min, max]. A coarse grid search: fine for ~40 matches once.
+ * A decided match (one outcome above 90 %) gets an even split of typical size (the geometric
+ * mean of `total`): its prices are the book's limits and say nothing about the rates.
  */
 export function fitRates(
   target: readonly [number, number, number],
@@ -67,6 +69,9 @@ export function fitRates(
   length: number,
   total: readonly [number, number],
 ): [number, number] {
+  const typical = Math.sqrt(total[0] * total[1])
+  // A decided match's prices (1/500, 50/1, 50/1) are the book's limits, not a view on rates.
+  if (Math.max(...target) > 0.9) return [typical / 2 / length, typical / 2 / length]
   let best: [number, number] = [total[0] / 2 / length, total[0] / 2 / length]
   let bestErr = Infinity
   const steps = 24
@@ -77,7 +82,11 @@ export function fitRates(
       const rh = (perMatch * share) / length
       const ra = (perMatch * (1 - share)) / length
       const p = resultProbabilities(lead, rh * remaining, ra * remaining)
-      const err = (p[0] - target[0]) ** 2 + (p[1] - target[1]) ** 2 + (p[2] - target[2]) ** 2
+      // A light pull toward an even split of typical size, so a decided match (1/500,
+      // 50/1, 50/1), whose prices say little about the rates, gets ordinary ones.
+      const prior = 2e-4 * (4 * (share - 0.5) ** 2 + Math.log(perMatch / typical) ** 2)
+      const err =
+        (p[0] - target[0]) ** 2 + (p[1] - target[1]) ** 2 + (p[2] - target[2]) ** 2 + prior
       if (err < bestErr) {
         bestErr = err
         best = [rh, ra]

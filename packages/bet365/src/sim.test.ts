@@ -72,7 +72,8 @@ describe('Bet365 simulator', () => {
     expect(names).toContain('Sahaja Yamalapalli v Ekaterina Khayrutdinova')
     expect(load.records.filter((r) => r.type === 'PA').length).toBeGreaterThanOrEqual(173)
     // A point: odds U deltas (if the price moved) then the event's score, in one frame.
-    const isPoint = (f: ZapMessage[]) => f.some((m) => recordField(m.records[0]!, 'XP'))
+    const isPoint = (f: ZapMessage[]) =>
+      f.some((m) => m.records[0] !== undefined && recordField(m.records[0], 'XP'))
     const point = frames.slice(2).find(isPoint)!
     const ev = point[point.length - 1]!
     expect(ev).toMatchObject({ kind: 'delta', op: 'U' })
@@ -232,6 +233,29 @@ describe('Bet365 simulator', () => {
       frames.flat().find((m) => m.topic === PSG && m.op === 'U' && m.records[0]!.fields.TT === '1')
     await waitFor(() => restart() !== undefined, 10_000, 'the second half')
     expect(restart()!.records[0]!.fields).toMatchObject({ TM: '45', TS: '0', TT: '1' })
+  })
+
+  it('a decided match leads with the next goal: Fulltime Result out (D), "5th Goal" in (I)', async () => {
+    const s = await sim({ seed: 7, speed: 20 })
+    const { frames } = await rawClient(s.url, ['OVInPlay_1_3'])
+    await waitFor(() => frames.length >= 2, 8000, 'the load')
+    const load = frames[1]![0]!
+    // Bohemians Dublin (W) v Waterford FC (W), 4-0 in the second half.
+    const i = load.records.findIndex(
+      (r) => r.fields.NA === 'Bohemians Dublin (W) v Waterford FC (W)',
+    )
+    const ev = load.records[i]!.fields.IT!
+    const ma = load.records[i + 1]!
+    expect(ma.fields).toMatchObject({ ID: '1777', NA: 'Fulltime Result' })
+    const swap = () => frames.find((f) => f.some((m) => m.topic === ma.fields.IT && m.op === 'D'))
+    await waitFor(() => swap() !== undefined, 10_000, 'the switch')
+    const insert = swap()!.find((m) => m.topic === ev && m.op === 'I')!
+    expect(insert.records[0]!.fields).toMatchObject({ ID: '1778', NA: '5th Goal', OR: '0' })
+    expect(insert.records.slice(1).map((r) => r.fields.NA)).toEqual([
+      'Bohemians Dublin (W)',
+      'No 5th Goal',
+      'Waterford FC (W)',
+    ])
   })
 
   it('the feed sees the football board move: requoted prices with fresh updatedAt, cricket left as loaded', async () => {

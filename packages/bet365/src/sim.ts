@@ -52,7 +52,9 @@ import { formatZapTime, TIME_TOPIC, TopicTree, type TopicNode } from './tree'
  * rematch, sides swapped, as Bet365's Esoccer leagues do. Goals come as a Poisson process
  * whose rates are fitted to the load's own prices; a goal suspends the main market for 8-20
  * s and reopens it with new prices; prices are requoted every 6-20 s as the clock runs (a
- * level match's draw shortens) and the clock is re-synced (`TM`/`TS`/`TU`) every 45-90 s.
+ * level match's draw shortens); a match decided in its second half leads with the next-goal
+ * market instead, as the load's 7-0 and 6-1 matches do; the clock is re-synced
+ * (`TM`/`TS`/`TU`) every 45-90 s.
  * The load's cricket and American-football events (no clock that counts up) are left as
  * recorded: their `updatedAt` ages and the browser marks them stale
  * (`EVENT_STALE_AFTER_MS`), which is the truth about a frozen event.
@@ -70,7 +72,9 @@ export interface Bet365SimOptions {
   /**
    * Time scale: 2 plays points twice as fast. Default 1: a point every 4–12 s per match (real
    * tennis is ~25–40 s; this keeps 23 matches lively, ~2 points/s, while the real 2026
-   * matches stay on the board for the better part of an hour).
+   * matches stay on the board for the better part of an hour). Football clocks always run
+   * in real time (the browser ticks them); `speed` shortens only half time, the gaps between
+   * price quotes and clock syncs, and how long a finished match stays.
    */
   speed?: number
   /** Sessions to refuse with `111` (tests of the feed's rejected state). Default: none. */
@@ -480,6 +484,59 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     m.reopenAt = now + scaled(8000 + m.rng() * 12_000)
   }
 
+  /**
+   * A decided match's headline market becomes the next goal, as Bet365's overview shows it
+   * (the 2026 load: 7-0, 6-1, 1-6 and 4-0 matches lead with "8th Goal" / "5th Goal"): the
+   * Fulltime Result market leaves with `D`, an "Nth Goal" market comes in with `I`.
+   */
+  const switchToNextGoal = (m: FootballMatch, now: number): void => {
+    const ev = tree.get(m.evIt)
+    const names = (ev?.fields.NA ?? '').split(' v ')
+    if (ev === undefined || names.length !== 2) return
+    const fx = ev.fields.OI ?? ev.fields.FI ?? ''
+    const next = ordinal(m.goals[0] + m.goals[1] + 1)
+    const maIt = `${m.evIt}-1778`
+    m.nextGoal = true
+    const p = quote(m, now)
+    const sides = [names[0]!, `No ${next} Goal`, names[1]!]
+    const pas = sides.map((name, i): ZapRecord => {
+      const pa = String(nextFootballId++)
+      return {
+        type: 'PA',
+        fields: {
+          FI: fx,
+          HA: '',
+          HD: '',
+          ID: pa,
+          IT: `L${fx}-${pa}_1_3`,
+          NA: name,
+          OD: priceFractional(p[i]!, 0.05),
+          OR: String(i),
+          SU: '0',
+        },
+      }
+    })
+    const ma: ZapRecord = {
+      type: 'MA',
+      fields: {
+        CN: '3',
+        FI: fx,
+        GO: next,
+        ID: '1778',
+        IT: maIt,
+        NA: `${next} Goal`,
+        OR: '0',
+        SU: '0',
+      },
+    }
+    const messages: ZapMessage[] = []
+    if (m.maIt !== null && tree.get(m.maIt) !== undefined) messages.push(delta(m.maIt, 'D', []))
+    messages.push(delta(m.evIt, 'I', [ma, ...pas]))
+    broadcast(messages)
+    m.maIt = maIt
+    m.paIts = pas.map((r) => r.fields.IT)
+  }
+
   /** The rematch of a finished Esoccer match, sides swapped, kicking off now. */
   const rematch = (old: ZapFields, now: number): void => {
     const names = (old.NA ?? '').split(' v ')
@@ -611,6 +668,11 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     if (now >= m.nextPriceAt) {
       m.nextPriceAt = now + scaled(6000 + m.rng() * 14_000)
       if (m.reopenAt === null) {
+        const p = m.nextGoal || m.phase !== 'second' ? null : quote(m, now)
+        if (p !== null && Math.max(p[0], p[2]) > 0.97) {
+          switchToNextGoal(m, now)
+          return
+        }
         const messages = priceMessages(m, now, false)
         if (messages.length > 0) broadcast(messages)
       }
