@@ -10,10 +10,10 @@ import {
   type Selection,
   type Source,
 } from '@oddsboard/model'
-import { memo, useMemo, useRef } from 'react'
+import { memo, useLayoutEffect, useMemo, useRef } from 'react'
 import { formatPercent, formatStart } from '../format'
 import { eventRows, mainMarkets, type EventRow, type PriceSlot, type RowCache } from '../rows'
-import { useNow } from '../state/ticker'
+import { subscribeTicker } from '../state/ticker'
 import { useEventFilter } from '../state/useEventFilter'
 import { lastChange } from '../store/board'
 import { boardStore, useBoard } from '../store/store'
@@ -60,18 +60,48 @@ export function useEventRows(include: (e: Event, entities: EntityState) => boole
   }, [sport, competition, event, market, mains, match, include, cache])
 }
 
-/** A running match clock, ticking on the shared ticker: `mm:ss` from `clockSeconds`. */
+/* Match clocks: one ticker listener repaints every mounted clock's text; React is not involved
+   (the bench has thousands of running clocks, and a re-render each per second is not free). */
+
+const clockSpans = new Map<HTMLElement, MatchClock>()
+let stopClocks: (() => void) | null = null
+
+function paintClock(el: HTMLElement, clock: MatchClock, now: number): void {
+  const text = formatClock(clockSeconds(clock, now))
+  if (el.textContent !== text) el.textContent = text
+}
+
+function paintClocks(): void {
+  const now = Date.now()
+  for (const [el, clock] of clockSpans) paintClock(el, clock, now)
+}
+
+/** A match clock, `mm:ss` from `clockSeconds`, ticking on the shared ticker while it runs. */
 const ClockText = memo(function ClockText({ clock }: { clock: MatchClock }) {
-  const text = useNow((now) => formatClock(clockSeconds(clock, now)))
+  const ref = useRef<HTMLSpanElement>(null)
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (el === null) return
+    paintClock(el, clock, Date.now())
+    if (!clock.running) return
+    clockSpans.set(el, clock)
+    stopClocks ??= subscribeTicker(paintClocks)
+    return () => {
+      clockSpans.delete(el)
+      if (clockSpans.size === 0 && stopClocks !== null) {
+        stopClocks()
+        stopClocks = null
+      }
+    }
+  }, [clock])
   return (
     <span
+      ref={ref}
       className="clock num"
       data-testid="clock"
       data-running={clock.running ? '1' : '0'}
       title={clock.running ? 'Match clock (running)' : 'Match clock (stopped)'}
-    >
-      {text}
-    </span>
+    />
   )
 })
 
