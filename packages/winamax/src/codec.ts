@@ -92,7 +92,21 @@ declare const decoded: unique symbol
  * A payload that {@link decodeMPayload} checked whole; the only kind the store accepts, so
  * a payload is decoded once, by whoever receives it (the feed), and never again.
  */
-export type DecodedPayload = WinamaxPayload & { readonly [decoded]: true }
+export type DecodedPayload = WinamaxPayload & {
+  readonly [decoded]: true
+  /** The ids the decoder enumerated, per collection and `odds` (see {@link PAYLOAD_IDS}). */
+  readonly [PAYLOAD_IDS]?: PayloadIds
+}
+
+/**
+ * Key of the (non-enumerable) ids a decoded payload carries, per collection and `odds`, in
+ * the order the decoder enumerated them: the store reuses them rather than enumerating a
+ * snapshot's thousands of numeric keys again.
+ */
+export const PAYLOAD_IDS: unique symbol = Symbol('winamax payload ids')
+
+/** The ids of each collection of a payload (and of `odds`). */
+export type PayloadIds = Partial<Record<EntityCollection | 'odds', readonly string[]>>
 
 /**
  * Validates an `m` event's argument and returns it typed, checked whole, so that the store
@@ -102,7 +116,8 @@ export type DecodedPayload = WinamaxPayload & { readonly [decoded]: true }
  * - every entity of a collection a plain object or `null` (removed);
  * - at most {@link PAYLOAD_LIMITS} `maxDepth` levels of nesting and `maxValues` values.
  * Odds values are not checked here: the store rejects bad ones one by one (counted, not fatal).
- * A string argument is read as JSON text; the object itself is returned, not a copy.
+ * A string argument is read as JSON text; the object itself is returned, not a copy, with
+ * the ids it enumerated attached ({@link PAYLOAD_IDS}): add or remove no ids afterwards.
  * @throws WinamaxPayloadError for invalid JSON or any of the shapes and bounds above; the
  *   message is the bad-frame reason (e.g. `m payload nests deeper than 32 levels (matches.…)`).
  */
@@ -130,7 +145,8 @@ export function decodeMPayload(value: unknown): DecodedPayload {
   if (v.requestId !== undefined && typeof v.requestId !== 'string') {
     throw new WinamaxPayloadError(`requestId must be a string, got ${describe(v.requestId)}`)
   }
-  checkBounds(v)
+  const ids = checkBounds(v)
+  Object.defineProperty(v, PAYLOAD_IDS, { value: ids, configurable: true })
   return v as DecodedPayload
 }
 
@@ -138,10 +154,12 @@ export function decodeMPayload(value: unknown): DecodedPayload {
 let valuesLeft = 0
 
 /**
- * Throws at the first bound of {@link PAYLOAD_LIMITS} the payload passes. Recursive, but
- * never deeper than `maxDepth`: a hostile depth is refused, not followed.
+ * Throws at the first bound of {@link PAYLOAD_LIMITS} the payload passes, and checks every
+ * entity (see {@link checkEntity}); returns the ids it enumerated. Recursive, but never
+ * deeper than `maxDepth`: a hostile depth is refused, not followed.
  */
-function checkBounds(root: Record<string, unknown>): void {
+function checkBounds(root: Record<string, unknown>): PayloadIds {
+  const ids: PayloadIds = {}
   valuesLeft = PAYLOAD_LIMITS.maxValues - 1
   const path: string[] = []
   const keys = Object.keys(root)
@@ -150,8 +168,8 @@ function checkBounds(root: Record<string, unknown>): void {
     const child = root[k]
     if (typeof child !== 'object' || child === null) continue
     const ok = COLLECTION_NAMES.has(k)
-      ? walkCollection(k as EntityCollection, child as Record<string, unknown>, path)
-      : walkWide(child, path)
+      ? walkCollection(k as EntityCollection, child as Record<string, unknown>, path, ids)
+      : walkWide(child, path, k === 'odds' ? ids : null)
     if (!ok) {
       path.push(k)
       throw new WinamaxPayloadError(
@@ -160,15 +178,22 @@ function checkBounds(root: Record<string, unknown>): void {
     }
   }
   if (valuesLeft < 0) tooMany()
+  return ids
 }
 
 const COLLECTION_NAMES: ReadonlySet<string> = new Set(ENTITY_COLLECTIONS)
 
 /** A collection (level 2): each entity checked (see {@link checkEntity}) and walked. */
-function walkCollection(name: EntityCollection, coll: Record<string, unknown>, path: string[]) {
+function walkCollection(
+  name: EntityCollection,
+  coll: Record<string, unknown>,
+  path: string[],
+  out: PayloadIds,
+) {
   // Object.keys, not for…in: a collection keyed by thousands of numeric ids is held in
   // dictionary mode, where for…in is several times slower.
   const ids = Object.keys(coll)
+  out[name] = ids
   valuesLeft -= ids.length
   if (valuesLeft < 0) tooMany()
   for (let i = 0; i < ids.length; i++) {
@@ -185,10 +210,11 @@ function walkCollection(name: EntityCollection, coll: Record<string, unknown>, p
 }
 
 /** A level-2 object other than a collection (`odds`, `filters`…): often large, so Object.keys. */
-function walkWide(node: object, path: string[]): boolean {
+function walkWide(node: object, path: string[], odds: PayloadIds | null): boolean {
   if (Array.isArray(node)) return walk(node, 2, path)
   const obj = node as Record<string, unknown>
   const keys = Object.keys(obj)
+  if (odds !== null) odds.odds = keys
   valuesLeft -= keys.length
   if (valuesLeft < 0) tooMany()
   for (let i = 0; i < keys.length; i++) {

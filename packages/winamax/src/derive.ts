@@ -120,7 +120,8 @@ export class Derivation {
       if (t.all && earlier === undefined) {
         // The first payload of a store with no predecessor: everything is new, nothing to
         // compare (the snapshot's hot loop).
-        const ids = Object.keys(dict)
+        // The ids the decoder enumerated (the adopted collection's own keys) when it did.
+        const ids = t.ids[COLLECTION_OF[kind]] ?? Object.keys(dict)
         for (let i = 0; i < ids.length; i++) {
           const id = ids[i]!
           if (dict[id] === null) {

@@ -12,7 +12,8 @@
  */
 import type { EntityKind } from '@oddsboard/model'
 import type { DecodedPayload, EntityCollection, RawEntity } from './codec'
-import { ENTITY_COLLECTIONS } from './codec'
+import { ENTITY_COLLECTIONS, PAYLOAD_IDS } from './codec'
+import type { PayloadIds } from './codec'
 import { clockReading } from './clock'
 
 /**
@@ -121,6 +122,8 @@ export function isValidDecimalOdds(v: unknown): v is number {
 export interface Touched {
   /** Everything: the first payload of an empty store (the sets below are then left empty). */
   all: boolean
+  /** The payload's ids per collection, as the decoder enumerated them (when it did). */
+  ids: PayloadIds
   sport: Set<string>
   competition: Set<string>
   event: Set<string>
@@ -131,9 +134,10 @@ export interface Touched {
   betOutcomes: Set<string>
 }
 
-function newTouched(all: boolean): Touched {
+function newTouched(all: boolean, ids: PayloadIds): Touched {
   return {
     all,
+    ids,
     sport: new Set(),
     competition: new Set(),
     event: new Set(),
@@ -316,15 +320,19 @@ export class RawState {
     now: number,
     j: MaybeJournal,
   ): { touched: Touched; rejectedOdds: number } {
-    const touched = newTouched(j === null)
+    const ids = payload[PAYLOAD_IDS] ?? {}
+    const touched = newTouched(j === null, ids)
     if (touched.all) this.parentIndexes = false
     else this.buildParentIndexes()
     this.mergeMeta(payload, j)
     for (const name of ENTITY_COLLECTIONS) {
       const coll = payload[name]
-      if (coll !== undefined) this.mergeCollection(name, coll, now, touched, j)
+      if (coll !== undefined)
+        this.mergeCollection(name, coll, ids[name] ?? Object.keys(coll), now, touched, j)
     }
-    const rejectedOdds = payload.odds !== undefined ? this.mergeOdds(payload.odds, touched, j) : 0
+    const odds = payload.odds
+    const rejectedOdds =
+      odds !== undefined ? this.mergeOdds(odds, ids.odds ?? Object.keys(odds), touched, j) : 0
     return { touched, rejectedOdds }
   }
 
@@ -342,6 +350,7 @@ export class RawState {
   private mergeCollection(
     name: EntityCollection,
     coll: Record<string, RawEntity | null>,
+    ids: readonly string[],
     now: number,
     touched: Touched,
     j: MaybeJournal,
@@ -359,7 +368,6 @@ export class RawState {
       if (touched.all && !spec.links.some((l) => l.shape === 'children') && name !== 'matches')
         return
     }
-    const ids = Object.keys(coll) // not for…in: see codec.ts walkCollection
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!
       const delta = coll[id]!
@@ -454,12 +462,17 @@ export class RawState {
   }
 
   /** Merges `odds` (outcome id → decimal odds; `null` or 1 = no price); returns the rejected count. */
-  private mergeOdds(odds: Record<string, unknown>, touched: Touched, j: MaybeJournal): number {
+  private mergeOdds(
+    odds: Record<string, unknown>,
+    ids: readonly string[],
+    touched: Touched,
+    j: MaybeJournal,
+  ): number {
     let rejected = 0
     if (j === null && isEmpty(this.prices)) {
       // The snapshot's odds become the state's prices; bad values and "no price" dropped.
       Object.setPrototypeOf(odds, null)
-      for (const id of Object.keys(odds)) {
+      for (const id of ids) {
         const v = odds[id]
         if (isValidDecimalOdds(v)) continue
         if (v !== null && v !== NOT_OFFERED) rejected++
@@ -469,7 +482,7 @@ export class RawState {
       return rejected
     }
     const prices = this.prices
-    for (const id of Object.keys(odds)) {
+    for (const id of ids) {
       const v = odds[id]
       if (v === null || v === NOT_OFFERED) {
         if (id in prices) {
