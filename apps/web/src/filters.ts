@@ -1,6 +1,5 @@
 import {
   SPORT_LABELS,
-  isSportKey,
   type EntityState,
   type Event,
   type SportKey,
@@ -35,7 +34,7 @@ export function eventFilter(
   entities: Pick<EntityState, 'sport'>,
   parts: FilterParts = {},
 ): (e: Event) => boolean {
-  const sports = new Set(s.sports)
+  const sports = new Set<string>(s.sports)
   const comps = new Set(s.comps)
   const books = new Set<string>(s.books)
   const words = fold(s.q)
@@ -103,8 +102,7 @@ export interface SportOption {
 
 /**
  * The canonical sports with their event counts under every filter but the sport filter,
- * most events first; selected sports are always listed (count may be 0). A key in the URL
- * that is not a canonical sport is dropped.
+ * most events first; selected sports are always listed (count may be 0).
  */
 export function sportOptions(s: UrlState, entities: EntityState): SportOption[] {
   const match = eventFilter({ ...s, sports: [] }, entities)
@@ -114,7 +112,7 @@ export function sportOptions(s: UrlState, entities: EntityState): SportOption[] 
     const k = entities.sport.get(e.sportId)?.key
     if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1)
   }
-  for (const k of s.sports) if (isSportKey(k) && !counts.has(k)) counts.set(k, 0)
+  for (const k of s.sports) if (!counts.has(k)) counts.set(k, 0)
   return [...counts]
     .map(([key, count]) => ({ key, name: SPORT_LABELS[key], count }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))

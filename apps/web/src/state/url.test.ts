@@ -33,7 +33,8 @@ describe('URL state', () => {
   })
 
   it('falls back to defaults for unknown values', () => {
-    const s = parseUrlState('?view=nope&window=7&book=pinnacle,kwiff&sort=bad')
+    const s = parseUrlState('?view=nope&window=7&book=pinnacle,kwiff&sort=bad&sport=soccer,tennis')
+    expect(s.sports).toEqual(['tennis'])
     expect(s.view).toBe('live')
     expect(s.window).toBe(5)
     expect(s.books).toEqual(['kwiff'])

@@ -1,4 +1,4 @@
-import { SOURCES, type Source } from '@oddsboard/model'
+import { SOURCES, isSportKey, type Source, type SportKey } from '@oddsboard/model'
 
 /**
  * The URL part of the UI state: view, filters and display settings, so a view can be
@@ -28,7 +28,7 @@ export interface SortSpec {
 export interface UrlState {
   view: ViewId
   /** Canonical sport keys (`Sport.key`, e.g. `football`); empty = all. */
-  sports: string[]
+  sports: SportKey[]
   /** Competition ids; empty = all. */
   comps: string[]
   books: Source[]
@@ -76,7 +76,8 @@ export function parseUrlState(search: string): UrlState {
   }
   return {
     view: (VIEWS as readonly string[]).includes(view ?? '') ? (view as ViewId) : 'live',
-    sports: list(p.get('sport')),
+    // Only canonical keys: an old or mistyped key would otherwise filter everything out.
+    sports: list(p.get('sport')).filter(isSportKey),
     comps: list(p.get('comp')),
     books: list(p.get('book')).filter((b): b is Source =>
       (SOURCES as readonly string[]).includes(b),
