@@ -241,7 +241,8 @@ function walk(node: object, depth: number, path: string[]): boolean {
     }
     return true
   }
-  // for…in rather than Object.keys: no array allocated per object (5,109 in a snapshot).
+  // for…in rather than Object.keys or Object.values: no array allocated per object (5,109
+  // in a snapshot); measured faster in the whole snapshot path, garbage collection included.
   const obj = node as Record<string, unknown>
   for (const k in obj) {
     valuesLeft--
