@@ -153,11 +153,14 @@ test('(b) the "Coupe du Monde 2026" outright is not a match row, no margin is ne
   )
   expect(esoccer.length).toBeGreaterThan(0)
   let goalMains = 0
+  let checked = 0
   for (const e of esoccer) {
     const main = snap.markets.find((m) => m.eventId === e.id && m.main)
     if (main === undefined) continue
     const r = row(page, e.id)
-    await expect(r).toHaveCount(1)
+    // A match that ended since the snapshot may have left the page.
+    if ((await r.count()) === 0) continue
+    checked++
     const type = r.getByTestId('market-type')
     await expect(type).toHaveAttribute('data-type', main.type)
     if (/goal/i.test(main.name)) {
@@ -174,6 +177,7 @@ test('(b) the "Coupe du Monde 2026" outright is not a match row, no margin is ne
     if (['winner', 'next-goal', 'over-under', 'handicap'].includes(main.type))
       await expect(r.getByTestId('outcome-label').first()).toBeVisible()
   }
+  expect(checked).toBeGreaterThan(0)
   test.info().annotations.push({
     type: 'esoccer',
     description: `${esoccer.length} esoccer events, ${goalMains} with a goal market as main`,
