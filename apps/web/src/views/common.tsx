@@ -192,10 +192,17 @@ function bookCol<R extends { source: Source }>(): Column<R> {
   }
 }
 
-/** Short name of a market type for the Market column, e.g. "Over/Under 2.5". */
-export function marketTypeText(type: MarketType | null, line: number | undefined): string {
+/**
+ * Short name of a row's main market for the Market column: its canonical type
+ * ("Over/Under 2.5", "Next goal"), or for an `other` market the book's own name (e.g.
+ * "Correct score"), since its type says nothing more.
+ */
+export function marketTypeText(
+  r: Pick<EventRow, 'marketType' | 'marketLine' | 'marketName'>,
+): string {
+  const line = r.marketLine
   const signed = line === undefined ? '' : ` ${line > 0 ? '+' : ''}${line}`
-  switch (type) {
+  switch (r.marketType) {
     case '1x2':
       return '1X2'
     case 'winner':
@@ -209,7 +216,7 @@ export function marketTypeText(type: MarketType | null, line: number | undefined
     case 'outright':
       return 'Outright'
     case 'other':
-      return 'Other'
+      return r.marketName || 'Other'
     default:
       return '–'
   }
@@ -311,7 +318,7 @@ export const eventCols = {
     header: 'Market',
     width: 'var(--w-market, 92px)',
     title: "Type of the main market the prices belong to (the book's own name on hover)",
-    sortValue: (r) => marketTypeText(r.marketType, r.marketLine),
+    sortValue: (r) => marketTypeText(r),
     cell: (r) => (
       <span
         className={`market-type ellipsis${r.marketType === '1x2' ? ' muted' : ''}`}
@@ -319,7 +326,7 @@ export const eventCols = {
         data-type={r.marketType ?? undefined}
         title={r.marketName}
       >
-        {marketTypeText(r.marketType, r.marketLine)}
+        {marketTypeText(r)}
       </span>
     ),
   },
@@ -372,7 +379,7 @@ export function EventDetail({ row }: { row: EventRow }) {
       <div className="detail-title">
         <span className="ellipsis">
           {row.marketName || 'Main market'}
-          <span className="muted"> · {marketTypeText(row.marketType, row.marketLine)}</span>
+          <span className="muted"> · {marketTypeText(row)}</span>
         </span>
         <span className="muted">
           margin <MarginCell marketId={row.marketId} ids={row.selectionIds} />
