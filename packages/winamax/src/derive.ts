@@ -119,8 +119,8 @@ export class Derivation {
       const dict = this.raw.colls[COLLECTION_OF[kind]]
       if (t.all && earlier === undefined) {
         // The first payload of a store with no predecessor: everything is new, nothing to
-        // compare (the snapshot's hot loop).
-        // The ids the decoder enumerated (the adopted collection's own keys) when it did.
+        // compare (the snapshot's hot loop), over the ids the decoder enumerated (the
+        // adopted collection's own keys).
         const ids = t.ids[COLLECTION_OF[kind]] ?? Object.keys(dict)
         for (let i = 0; i < ids.length; i++) {
           const id = ids[i]!
