@@ -36,6 +36,14 @@ export interface SocketIoClientOptions {
    * over `query` and `headers` for that attempt. Kwiff uses it for a fresh UUID per connection.
    */
   prepare?: () => { query?: Record<string, string>; headers?: Record<string, string> }
+  /**
+   * Deepest nesting of EVENT and ACK data accepted (the `["name", …]` array is level 1);
+   * deeper packets are skipped whole as `badPacket`s. Default 64 (`MAX_PACKET_DEPTH`), one
+   * walk of each packet's data. `Infinity` hands the data to listeners unwalked, for a feed
+   * whose decoder bounds it in its own pass (Winamax's `decodeMPayload`), so a large snapshot
+   * is not walked twice. CONNECT and ERROR data is always held to `MAX_PACKET_DEPTH`.
+   */
+  maxDepth?: number
   /** Give up on one connection attempt after this long (ms); default 10 000. */
   connectTimeoutMs?: number
   logger?: Logger

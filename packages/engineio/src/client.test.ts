@@ -430,6 +430,77 @@ describe('SocketIoClient against hand-written EIO3 servers', () => {
     expect(c.state).toBe('open')
   })
 
+  it('absurdly nested packets are bad packets, skipped whole; nothing throws out of the socket', async () => {
+    // issue 13 follow-up: `44<20,000 levels>` made the client's JSON.stringify of the error
+    // data overflow the stack inside the websocket's message handler (an uncaught RangeError).
+    const levels = 20_000
+    const deepArray = '['.repeat(levels) + ']'.repeat(levels)
+    const deepObject = '{"a":'.repeat(levels) + '1' + '}'.repeat(levels)
+    const frames = [
+      '44' + deepObject, // ERROR: the client reads its data for the reason
+      '44{"message":"x","data":' + deepArray + '}',
+      '40' + deepArray, // CONNECT with data, while connected
+      '42["deep",' + deepObject + ']', // EVENT
+      '43' + '7' + deepArray, // ACK (no emit pending)
+      '42["after",1]',
+    ]
+    const http = createServer()
+    const wss = new WebSocketServer({ server: http })
+    wss.on('connection', (ws) => {
+      ws.send(open())
+      ws.send('40')
+      for (const f of frames) ws.send(f)
+    })
+    const port = await listen(http)
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const ws of wss.clients) ws.terminate()
+          wss.close()
+          http.close(() => r())
+        }),
+    )
+    const run = async (opts: Partial<SocketIoClientOptions>) => {
+      const c = client({
+        url: `ws://127.0.0.1:${port}/socket.io/`,
+        transport: 'websocket',
+        ...opts,
+      })
+      const bad: [string, string][] = []
+      const events: string[] = []
+      const states: (string | undefined)[] = []
+      c.on('badPacket', (raw, reason) => bad.push([raw, reason]))
+      c.on('state', (s, e) => states.push(e === undefined ? s : `${s}: ${e}`))
+      const after = waitFor('after', (done) =>
+        c.on('event', (name) => {
+          events.push(name)
+          if (name === 'after') done()
+        }),
+      )
+      c.connect()
+      await after
+      return { c, bad, events, states }
+    }
+
+    // Compared by head and length: a failing toEqual on 40,000-character strings is unreadable.
+    const short = (raws: string[]) => raws.map((r) => `${r.slice(0, 6)}…${r.length}`)
+    const strict = await run({})
+    expect(short(strict.bad.map(([raw]) => raw))).toEqual(short(frames.slice(0, 5)))
+    for (const [, reason] of strict.bad) {
+      expect(reason).toMatch(/^Socket\.IO packet data nests deeper than 64 levels$/)
+    }
+    expect(strict.events).toEqual(['after'])
+    expect(strict.states).toEqual(['connecting', 'open'])
+    expect(strict.c.state).toBe('open')
+
+    // A listener that bounds event data itself (Winamax, Kwiff) may take it unchecked; the
+    // data the client reads itself (CONNECT, ERROR) is still bounded.
+    const lax = await run({ maxDepth: Infinity })
+    expect(short(lax.bad.map(([raw]) => raw))).toEqual(short(frames.slice(0, 3)))
+    expect(lax.events).toEqual(['deep', 'after'])
+    expect(lax.states).toEqual(['connecting', 'open'])
+  })
+
   it('polling: a bad packet inside a payload and a broken payload are skipped', async () => {
     const payloads = [
       encodePayload([open(), '40']),

@@ -219,7 +219,7 @@ export class SocketIoClient implements SocketIoClientApi {
   private onMessage(engine: EngineConnection, data: string): void {
     let packet: SocketIoPacket
     try {
-      packet = decodeSocketIoPacket(data)
+      packet = decodeSocketIoPacket(data, this.options.maxDepth)
     } catch (e) {
       if (!(e instanceof PacketError)) throw e
       this.bad('4' + data, e.message)
@@ -242,7 +242,7 @@ export class SocketIoClient implements SocketIoClientApi {
         this.lost('server disconnect')
         return
       case 'error':
-        this.lost(`connect error: ${JSON.stringify(packet.data) ?? 'no detail'}`)
+        this.lost(`connect error: ${errorDetail(packet.data)}`)
         return
       case 'event': {
         // Events may precede `40` (Kwiff sends `42["response",…]` before it): deliver them.
@@ -327,6 +327,18 @@ function mergeHeaders(
     out[k] = v
   }
   return out
+}
+
+/** Longest detail of a server's ERROR packet kept in the state's reason (characters). */
+const ERROR_DETAIL_MAX = 200
+
+/**
+ * A short text of an ERROR packet's data for the `reconnecting` reason. The codec already
+ * bounded its nesting (`MAX_PACKET_DEPTH`), so `JSON.stringify` cannot overflow here.
+ */
+function errorDetail(data: unknown): string {
+  const text = JSON.stringify(data) ?? 'no detail'
+  return text.length > ERROR_DETAIL_MAX ? `${text.slice(0, ERROR_DETAIL_MAX)}…` : text
 }
 
 function once<A extends unknown[]>(f: (...args: A) => void): (...args: A) => void {

@@ -11,6 +11,8 @@ import {
   encodeSocketIoMessage,
   encodeSocketIoPacket,
   ENGINE_PACKET_TYPES,
+  MAX_PACKET_DEPTH,
+  nestsDeeperThan,
 } from './codec'
 import type { SocketIoPacket } from './codec'
 
@@ -205,5 +207,48 @@ describe('Socket.IO packets', () => {
         (t, n, rest) => onlyPacketError(() => decodeSocketIoPacket(t + n + rest)),
       ),
     )
+  })
+})
+
+describe('nesting bound', () => {
+  const arrays = (n: number) => '['.repeat(n) + ']'.repeat(n)
+  const objects = (n: number) => '{"k":'.repeat(n) + 'null' + '}'.repeat(n)
+
+  it('nestsDeeperThan counts objects and arrays, a scalar being level 0', () => {
+    expect(nestsDeeperThan(1, 0)).toBe(false)
+    expect(nestsDeeperThan([], 0)).toBe(true)
+    expect(nestsDeeperThan([], 1)).toBe(false)
+    expect(nestsDeeperThan([1, 'a', null], 1)).toBe(false)
+    expect(nestsDeeperThan([{}], 1)).toBe(true)
+    expect(nestsDeeperThan({ a: [1], b: { c: {} } }, 3)).toBe(false)
+    expect(nestsDeeperThan({ a: [1], b: { c: { d: [] } } }, 3)).toBe(true)
+    // Iterative: a depth that overflows any recursive walk is answered, not thrown.
+    expect(nestsDeeperThan(JSON.parse(arrays(200_000)), 64)).toBe(true)
+  })
+
+  it('data of exactly MAX_PACKET_DEPTH levels passes, one more is a PacketError', () => {
+    const d = MAX_PACKET_DEPTH
+    // An EVENT's ["name", …] array is level 1: its argument may nest d - 1 levels.
+    expect(decodeSocketIoPacket(`2["e",${arrays(d - 1)}]`).type).toBe('event')
+    const tooDeep = `2["e",${arrays(d)}]`
+    expect(() => decodeSocketIoPacket(tooDeep)).toThrow(
+      new PacketError(`Socket.IO packet data nests deeper than ${d} levels`, tooDeep),
+    )
+    expect(decodeSocketIoPacket(`4${objects(d)}`).type).toBe('error')
+    expect(() => decodeSocketIoPacket(`4${objects(d + 1)}`)).toThrow(PacketError)
+    expect(() => decodeSocketIoPacket(`0${objects(d + 1)}`)).toThrow(PacketError)
+    expect(() => decodeSocketIoPacket(`37${arrays(d + 1)}`)).toThrow(PacketError)
+    expect(() => decodeSocketIoPacket(`2["e",${arrays(3)}]`, 3)).toThrow(/deeper than 3 levels/)
+  })
+
+  it('maxDepth Infinity leaves EVENT and ACK data unwalked, never CONNECT or ERROR data', () => {
+    const deep = arrays(20_000)
+    const event = decodeSocketIoPacket(`2["e",${deep}]`, Infinity)
+    expect(event.type === 'event' && event.name).toBe('e')
+    expect(decodeSocketIoPacket(`37${deep}`, Infinity).type).toBe('ack')
+    expect(() => decodeSocketIoPacket(`4${deep}`, Infinity)).toThrow(
+      `deeper than ${MAX_PACKET_DEPTH} levels`,
+    )
+    expect(() => decodeSocketIoPacket(`0${deep}`, Infinity)).toThrow(PacketError)
   })
 })

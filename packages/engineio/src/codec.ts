@@ -196,14 +196,72 @@ export function encodeSocketIoMessage(packet: SocketIoPacket): string {
 const MAX_ID_DIGITS = 16
 
 /**
+ * Deepest nesting of a Socket.IO packet's JSON data accepted by default, the data itself
+ * being level 1 (an EVENT's `["name", …]` array is level 1, its arguments level 2). What the
+ * books send is far shallower: a Winamax `m` event nests 8 levels (`PAYLOAD_LIMITS` in
+ * @oddsboard/winamax), a Kwiff event 7. A deeper packet is refused whole, because recursive
+ * code (`JSON.stringify`, a merge) overflows the stack at a few thousand levels (issue 13);
+ * `JSON.parse` itself is iterative in V8 and parses any depth.
+ */
+export const MAX_PACKET_DEPTH = 64
+
+/**
+ * True when `value` nests more than `max` levels of objects and arrays (a scalar is level 0,
+ * `[]` or `{}` level 1). Iterative, with an explicit stack, and it stops at the first node
+ * past `max`: it never recurses, so any depth is safe to check. Visits each value at most
+ * once.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (max < 1) return true
+  const nodes: object[] = [value]
+  const depths: number[] = [1]
+  while (nodes.length > 0) {
+    const node = nodes.pop()!
+    const depth = depths.pop()!
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i]
+        if (typeof child === 'object' && child !== null) {
+          if (depth >= max) return true
+          nodes.push(child)
+          depths.push(depth + 1)
+        }
+      }
+    } else {
+      const obj = node as Record<string, unknown>
+      for (const k in obj) {
+        const child = obj[k]
+        if (typeof child === 'object' && child !== null) {
+          if (depth >= max) return true
+          nodes.push(child)
+          depths.push(depth + 1)
+        }
+      }
+    }
+  }
+  return false
+}
+
+/**
  * Decodes a Socket.IO packet (the Engine.IO message data, without the `4`), following
  * socket.io-parser `decodeString`: type digit, `/nsp,` when the next char is `/`, ack id
  * digits, JSON payload.
+ *
+ * `maxDepth` bounds the nesting of EVENT and ACK data (see {@link MAX_PACKET_DEPTH}; checked
+ * by one walk of the parsed data, {@link nestsDeeperThan}). `Infinity` skips that walk, for a
+ * caller that bounds the arguments itself while reading them (so a large frame is not walked
+ * twice). CONNECT and ERROR data, which the client reads itself, is always held to at most
+ * {@link MAX_PACKET_DEPTH} levels.
  * @throws PacketError on an unknown type, binary packets (types 5/6, not supported), bad
- * JSON, or a payload that does not fit the type (EVENT needs `["name",...]`, ACK an array
- * and an id, DISCONNECT no payload).
+ * JSON, data nested deeper than the bound (`Socket.IO packet data nests deeper than 64
+ * levels`), or a payload that does not fit the type (EVENT needs `["name",...]`, ACK an
+ * array and an id, DISCONNECT no payload).
  */
-export function decodeSocketIoPacket(text: string): SocketIoPacket {
+export function decodeSocketIoPacket(
+  text: string,
+  maxDepth: number = MAX_PACKET_DEPTH,
+): SocketIoPacket {
   const type = SOCKET_IO_PACKET_TYPES[text.charCodeAt(0) - 48]
   if (text.length === 0 || type === undefined) {
     throw new PacketError(`unknown Socket.IO packet type '${text.slice(0, 1)}'`, text)
@@ -235,6 +293,11 @@ export function decodeSocketIoPacket(text: string): SocketIoPacket {
       data = JSON.parse(json)
     } catch {
       throw new PacketError('Socket.IO packet payload is not JSON', text)
+    }
+    const bound =
+      type === 'event' || type === 'ack' ? maxDepth : Math.min(maxDepth, MAX_PACKET_DEPTH)
+    if (bound !== Infinity && nestsDeeperThan(data, bound)) {
+      throw new PacketError(`Socket.IO packet data nests deeper than ${bound} levels`, text)
     }
   }
   switch (type) {

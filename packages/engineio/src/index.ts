@@ -12,5 +12,7 @@ export {
   encodeSocketIoPacket,
   encodeSocketIoMessage,
   decodeSocketIoPacket,
+  MAX_PACKET_DEPTH,
+  nestsDeeperThan,
 } from './codec'
 export type { EnginePacket, EnginePacketType, Handshake, SocketIoPacket } from './codec'

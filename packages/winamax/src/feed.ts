@@ -118,6 +118,9 @@ class WinamaxFeed extends FeedBase {
         ...this.options.headers,
       },
       transport: 'polling',
+      // decodeMPayload bounds an `m` payload's nesting (PAYLOAD_LIMITS) in its own pass: the
+      // client need not walk a 1.5 MB snapshot a second time. Other events are not read.
+      maxDepth: Infinity,
       logger: this.logger,
       ...(this.options.reconnect !== undefined && { reconnect: this.options.reconnect }),
     })
