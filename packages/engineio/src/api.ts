@@ -40,8 +40,8 @@ export interface SocketIoClientOptions {
    * Deepest nesting of EVENT and ACK data accepted (the `["name", …]` array is level 1);
    * deeper packets are skipped whole as `badPacket`s. Default 64 (`MAX_PACKET_DEPTH`), one
    * walk of each packet's data. `Infinity` hands the data to listeners unwalked, for a feed
-   * whose decoder bounds it in its own pass (Winamax's `decodeMPayload`), so a large snapshot
-   * is not walked twice. CONNECT and ERROR data is always held to `MAX_PACKET_DEPTH`.
+   * that bounds what it follows itself (Winamax's store), so a large snapshot is not walked
+   * for nothing. CONNECT and ERROR data is always held to `MAX_PACKET_DEPTH`.
    */
   maxDepth?: number
   /** Give up on one connection attempt after this long (ms); default 10 000. */

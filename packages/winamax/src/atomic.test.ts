@@ -72,6 +72,32 @@ describe('issue 13: a rejected frame changes nothing', () => {
   })
 })
 
+describe('the first payload of an empty store is adopted, not walked', () => {
+  const B = '64890878'
+
+  it('its nesting is never followed: the entities stay plain, a delta into it is bounded', () => {
+    const store = new WinamaxStore()
+    // A snapshot is adopted as sent (walking its 114,810 values would cost a third of
+    // JSON.parse): a 20,000-level field in it is kept, inert.
+    const first = `{"sports":{"1":{"sportName":"Football"}},"matches":{"${B}":{"sportId":1,"deep":${nested(20_000)}}}}`
+    expect(feedApply(store, first, 1_000)).toBeNull()
+    // Nothing derived carries raw values: the entities serialize whole.
+    expect(() => JSON.stringify([...store.entities()])).not.toThrow()
+    // A delta that would merge into that depth is refused whole, before anything changes.
+    const bad = feedApply(
+      store,
+      `{"sports":{"1":{"sportName":"Soccer"}},"matches":{"${B}":{"deep":${nested(40)}}}}`,
+      2_000,
+    )
+    expect(bad).toBeInstanceOf(WinamaxPayloadError)
+    expect(bad!.message).toMatch(/nests deeper than 32 levels \(under matches\.64890878\.deep/)
+    expect(store.entity('sport', 'winamax:s1')).toMatchObject({ name: 'Football' })
+    // A shallow delta replaces it (the merge follows the delta, not what it holds).
+    expect(feedApply(store, `{"matches":{"${B}":{"deep":1}}}`, 3_000)).toBeNull()
+    expect(store.raw('matches')[B]!.deep).toBe(1)
+  })
+})
+
 /** Everything a store holds, as text: raw collections, prices (sampled), meta, entities. */
 function dump(store: WinamaxStore): string {
   const colls: EntityCollection[] = [

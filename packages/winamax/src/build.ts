@@ -187,7 +187,8 @@ export function buildMarket(
 
 /**
  * Selection `id` from `outcomes[id]` in `market` (built from bet `b`), priced `odds`
- * (decimal, or null when unpriced).
+ * (decimal, or null when unpriced). `position` is the outcome's index in the bet's
+ * `outcomes` list (-1 when absent) when the caller knows it; it is searched for otherwise.
  */
 export function buildSelection(
   id: string,
@@ -196,9 +197,10 @@ export function buildSelection(
   b: RawEntity,
   odds: number | null,
   now: number,
+  position?: number,
 ): Selection {
   const list = Array.isArray(b.outcomes) ? b.outcomes : []
-  const order = list.indexOf(Number(id))
+  const order = position ?? list.indexOf(Number(id))
   const s: Selection = {
     kind: 'selection',
     id: OUTCOME + id,

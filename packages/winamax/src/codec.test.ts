@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { mFrames, readCapture } from './capture'
 import {
+  checkPayloadBounds,
   decodeEventFrame,
   decodeMEvent,
   decodeMPayload,
@@ -80,24 +81,40 @@ describe('decodeMPayload', () => {
     expect(() => decodeMPayload({ sports: { '1': 'Football' } })).toThrow(/sports\[1\]/)
   })
 
-  it('refuses nesting and size beyond the bounds, without recursion', () => {
+  it('counts keys and ids; leaves nesting and what lies below the ids to the store', () => {
+    const ids = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [i, null]))
+    // The payload, its key and the ids: 2 + n values.
+    expect(() => decodeMPayload({ outcomes: ids(PAYLOAD_LIMITS.maxValues - 2) })).not.toThrow()
+    expect(() => decodeMPayload({ outcomes: ids(PAYLOAD_LIMITS.maxValues - 1) })).toThrow(
+      /more than 2000000 values/,
+    )
+    // Not walked here: 100,000 levels pass the decoder (checkPayloadBounds refuses them).
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)
+    expect(() => decodeMPayload(`{"matches":{"1":${deep}},"settings":${deep}}`)).not.toThrow()
+  })
+
+  it('checkPayloadBounds refuses nesting and size beyond the bounds, without recursion', () => {
     const deep = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels)
+    const check = (p: unknown) => checkPayloadBounds(decodeMPayload(p))
     // The payload is level 1, `matches` 2, the match 3 (the outermost of `deep`'s objects).
-    const ok = `{"matches":{"1":${deep(PAYLOAD_LIMITS.maxDepth - 2)}}}`
-    expect(() => decodeMPayload(ok)).not.toThrow()
-    const over = `{"matches":{"1":${deep(PAYLOAD_LIMITS.maxDepth - 1)}}}`
-    expect(() => decodeMPayload(over)).toThrow(/nests deeper than 32 levels \(under matches\.1/)
-    // 100,000 levels: refused at level 33, no stack overflow.
-    expect(() => decodeMPayload(`{"settings":${deep(100_000)}}`)).toThrow(WinamaxPayloadError)
+    expect(() => check(`{"matches":{"1":${deep(PAYLOAD_LIMITS.maxDepth - 2)}}}`)).not.toThrow()
+    expect(() => check(`{"matches":{"1":${deep(PAYLOAD_LIMITS.maxDepth - 1)}}}`)).toThrow(
+      /nests deeper than 32 levels \(under matches\.1/,
+    )
+    // 100,000 levels: refused at level 33, no stack overflow; outside entities too.
+    expect(() => check(`{"settings":${deep(100_000)}}`)).toThrow(
+      /deeper than 32 levels \(under settings/,
+    )
+    expect(() => check(`{"odds":{"7":${deep(100_000)}}}`)).toThrow(/\(under odds\.7/)
     const wide = {
       odds: Object.fromEntries(Array.from({ length: PAYLOAD_LIMITS.maxValues }, (_, i) => [i, 2])),
     }
-    expect(() => decodeMPayload(wide)).toThrow(/more than 2000000 values/)
+    expect(() => check(wide)).toThrow(/more than 2000000 values/)
   })
 
   it('the capture stays far inside the bounds', () => {
     for (const f of mFrames(readCapture().frames))
-      expect(() => decodeMEvent(decodeEventFrame(f.data).args)).not.toThrow()
+      expect(() => checkPayloadBounds(decodeMEvent(decodeEventFrame(f.data).args))).not.toThrow()
   })
 
   it('property: any JSON value is accepted or rejected with WinamaxPayloadError, nothing else', () => {

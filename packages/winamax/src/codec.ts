@@ -77,7 +77,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Bounds on an `m` payload, from what the book sends (captures/winamax): the 1,539,232-character
  * snapshot holds 114,810 JSON values and nests 7 levels deep (payload → `matches` → match →
  * `highlights` → item → `eventType` → field). Anything far beyond is refused as a bad frame
- * before it touches the store (issue 13: a 20,000-level field overflowed the merge's stack).
+ * before the store merges it (issue 13: a 20,000-level field overflowed the merge's stack):
+ * see {@link checkPayloadBounds}.
  */
 export const PAYLOAD_LIMITS = {
   /** Deepest nesting of objects and arrays, the payload itself being level 1. */
@@ -89,37 +90,53 @@ export const PAYLOAD_LIMITS = {
 declare const decoded: unique symbol
 
 /**
- * A payload that {@link decodeMPayload} checked whole; the only kind the store accepts, so
- * a payload is decoded once, by whoever receives it (the feed), and never again.
+ * A payload that {@link decodeMPayload} checked; the only kind the store accepts, so a
+ * payload is decoded once, by whoever receives it (the feed), and never again.
  */
 export type DecodedPayload = WinamaxPayload & {
   readonly [decoded]: true
-  /** The ids the decoder enumerated, per collection and `odds` (see {@link PAYLOAD_IDS}). */
-  readonly [PAYLOAD_IDS]?: PayloadIds
+  /** What the decoder enumerated (see {@link PAYLOAD_INDEX}). */
+  readonly [PAYLOAD_INDEX]: PayloadIndex
 }
 
 /**
- * Key of the (non-enumerable) ids a decoded payload carries, per collection and `odds`, in
- * the order the decoder enumerated them: the store reuses them rather than enumerating a
- * snapshot's thousands of numeric keys again.
+ * Key of the (non-enumerable) {@link PayloadIndex} a decoded payload carries: the store
+ * reuses the ids and values the decoder enumerated rather than enumerating and looking up a
+ * snapshot's thousands of numeric keys again (a key of more than 7 digits is parsed anew on
+ * every lookup).
  */
-export const PAYLOAD_IDS: unique symbol = Symbol('winamax payload ids')
+export const PAYLOAD_INDEX: unique symbol = Symbol('winamax payload index')
 
-/** The ids of each collection of a payload (and of `odds`). */
-export type PayloadIds = Partial<Record<EntityCollection | 'odds', readonly string[]>>
+/** The ids of each collection of a payload, in the order enumerated. */
+export type PayloadIds = Partial<Record<EntityCollection, readonly string[]>>
+
+/** The entity (or null) of each id of {@link PayloadIds}, at the same position. */
+export type PayloadValues = Partial<Record<EntityCollection, readonly (RawEntity | null)[]>>
+
+/** What {@link decodeMPayload} enumerated while checking a payload. */
+export interface PayloadIndex {
+  readonly ids: PayloadIds
+  readonly values: PayloadValues
+  /** The payload itself, its own keys and every id of {@link PayloadIndex.ids}: values counted so far. */
+  readonly counted: number
+}
 
 /**
- * Validates an `m` event's argument and returns it typed, checked whole, so that the store
- * never sees a payload it cannot apply entirely:
+ * Validates an `m` event's argument and returns it typed, so that the store never sees a
+ * payload it cannot apply entirely:
  * - a plain object whose collections (`sports` … `outcomes`) and `odds`, when present, are
  *   plain objects, and whose `requestId`, when present, is a string;
  * - every entity of a collection a plain object or `null` (removed);
- * - at most {@link PAYLOAD_LIMITS} `maxDepth` levels of nesting and `maxValues` values.
+ * - at most {@link PAYLOAD_LIMITS} `maxValues` keys and ids (the payload's keys, every
+ *   collection's ids).
+ * It walks no further: nesting, and the size of what lies below (entities' fields, `odds`,
+ * `settings`…), are checked by the store before it merges a payload
+ * ({@link checkPayloadBounds}).
  * Odds values are not checked here: the store rejects bad ones one by one (counted, not fatal).
  * A string argument is read as JSON text; the object itself is returned, not a copy, with
- * the ids it enumerated attached ({@link PAYLOAD_IDS}): add or remove no ids afterwards.
+ * what the decoder enumerated attached ({@link PAYLOAD_INDEX}): add or remove no ids afterwards.
  * @throws WinamaxPayloadError for invalid JSON or any of the shapes and bounds above; the
- *   message is the bad-frame reason (e.g. `m payload nests deeper than 32 levels (matches.…)`).
+ *   message is the bad-frame reason (e.g. `bets[7] must be an object or null, got array`).
  */
 export function decodeMPayload(value: unknown): DecodedPayload {
   let v = value
@@ -145,86 +162,86 @@ export function decodeMPayload(value: unknown): DecodedPayload {
   if (v.requestId !== undefined && typeof v.requestId !== 'string') {
     throw new WinamaxPayloadError(`requestId must be a string, got ${describe(v.requestId)}`)
   }
-  const ids = checkBounds(v)
-  Object.defineProperty(v, PAYLOAD_IDS, { value: ids, configurable: true })
+  const index = enumeratePayload(v)
+  Object.defineProperty(v, PAYLOAD_INDEX, { value: index, configurable: true })
   return v as DecodedPayload
 }
 
-/** Values left to count in the payload being checked by {@link checkBounds}. */
-let valuesLeft = 0
+/** Collections: their ids and entities enumerated, each entity's shape checked. */
+function enumeratePayload(root: Record<string, unknown>): PayloadIndex {
+  const ids: Record<string, readonly string[]> = {}
+  const values: Record<string, readonly unknown[]> = {}
+  let counted = 1 + Object.keys(root).length
+  for (const name of ENTITY_COLLECTIONS) {
+    const coll = root[name] as Record<string, unknown> | undefined
+    if (coll === undefined) continue
+    // Object.keys, not for…in: a collection keyed by thousands of numeric ids is held in
+    // dictionary mode, where for…in is several times slower.
+    const keys = Object.keys(coll)
+    counted += keys.length
+    if (counted > PAYLOAD_LIMITS.maxValues) tooMany()
+    const vals = new Array<unknown>(keys.length)
+    for (let i = 0; i < keys.length; i++) {
+      const e = coll[keys[i]!]
+      checkEntity(name, keys[i]!, e)
+      vals[i] = e
+    }
+    ids[name] = keys
+    values[name] = vals
+  }
+  return { ids, values, counted }
+}
 
 /**
- * Throws at the first bound of {@link PAYLOAD_LIMITS} the payload passes, and checks every
- * entity (see {@link checkEntity}); returns the ids it enumerated. Recursive, but never
- * deeper than `maxDepth`: a hostile depth is refused, not followed.
+ * Checks the nesting and size of a decoded payload against {@link PAYLOAD_LIMITS}, with
+ * what the decoder counted: the entities' fields and every other top-level value (`odds`,
+ * `settings`, `filters`…). The store calls it before it merges
+ * a payload into a store that holds something, so a refused payload changes nothing. The
+ * first payload of an empty store (a snapshot) is adopted as sent instead, and is not
+ * walked: nothing recurses into adopted values, then or later (a later delta's merge into
+ * one follows the delta, which this check bounds), and this walk over the 1.54 MB
+ * snapshot's 114,810 values would cost a third of `JSON.parse` (README, Performance).
+ * Recursive only down to `maxDepth`: a hostile depth is refused, not followed.
+ * @throws WinamaxPayloadError `m payload nests deeper than 32 levels (under matches.<id>.…)`
+ *   or `m payload holds more than 2000000 values`.
  */
-function checkBounds(root: Record<string, unknown>): PayloadIds {
-  const ids: PayloadIds = {}
-  valuesLeft = PAYLOAD_LIMITS.maxValues - 1
+export function checkPayloadBounds(payload: DecodedPayload): void {
+  const { ids, values, counted } = payload[PAYLOAD_INDEX]
+  valuesLeft = PAYLOAD_LIMITS.maxValues - counted
   const path: string[] = []
-  const keys = Object.keys(root)
-  valuesLeft -= keys.length
-  for (const k of keys) {
-    const child = root[k]
-    if (typeof child !== 'object' || child === null) continue
-    const ok = COLLECTION_NAMES.has(k)
-      ? walkCollection(k as EntityCollection, child as Record<string, unknown>, path, ids)
-      : walkWide(child, path, k === 'odds' ? ids : null)
-    if (!ok) {
+  for (const name of ENTITY_COLLECTIONS) {
+    const names = ids[name]
+    const vals = values[name]
+    if (names === undefined || vals === undefined) continue
+    for (let i = 0; i < vals.length; i++) {
+      const e = vals[i]
+      if (typeof e === 'object' && e !== null && !walk(e, 3, path)) {
+        path.push(names[i]!, name)
+        throw tooDeep(path)
+      }
+    }
+  }
+  for (const k in payload) {
+    if (COLLECTION_NAMES.has(k)) continue
+    const v = payload[k]
+    if (typeof v === 'object' && v !== null && !walk(v, 2, path)) {
       path.push(k)
-      throw new WinamaxPayloadError(
-        `m payload nests deeper than ${PAYLOAD_LIMITS.maxDepth} levels (under ${path.reverse().slice(0, 3).join('.')})`,
-      )
+      throw tooDeep(path)
     }
   }
   if (valuesLeft < 0) tooMany()
-  return ids
 }
 
 const COLLECTION_NAMES: ReadonlySet<string> = new Set(ENTITY_COLLECTIONS)
 
-/** A collection (level 2): each entity checked (see {@link checkEntity}) and walked. */
-function walkCollection(
-  name: EntityCollection,
-  coll: Record<string, unknown>,
-  path: string[],
-  out: PayloadIds,
-) {
-  // Object.keys, not for…in: a collection keyed by thousands of numeric ids is held in
-  // dictionary mode, where for…in is several times slower.
-  const ids = Object.keys(coll)
-  out[name] = ids
-  valuesLeft -= ids.length
-  if (valuesLeft < 0) tooMany()
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!
-    const e = coll[id]
-    if (e === null) continue
-    checkEntity(name, id, e)
-    if (!walk(e as object, 3, path)) {
-      path.push(id)
-      return false
-    }
-  }
-  return true
-}
+/** Values left to count in the payload being checked by {@link checkPayloadBounds}. */
+let valuesLeft = 0
 
-/** A level-2 object other than a collection (`odds`, `filters`…): often large, so Object.keys. */
-function walkWide(node: object, path: string[], odds: PayloadIds | null): boolean {
-  if (Array.isArray(node)) return walk(node, 2, path)
-  const obj = node as Record<string, unknown>
-  const keys = Object.keys(obj)
-  if (odds !== null) odds.odds = keys
-  valuesLeft -= keys.length
-  if (valuesLeft < 0) tooMany()
-  for (let i = 0; i < keys.length; i++) {
-    const child = obj[keys[i]!]
-    if (typeof child === 'object' && child !== null && !walk(child, 3, path)) {
-      path.push(keys[i]!)
-      return false
-    }
-  }
-  return true
+/** `path` holds the keys down to the first value too deep, deepest first. */
+function tooDeep(path: string[]): WinamaxPayloadError {
+  return new WinamaxPayloadError(
+    `m payload nests deeper than ${PAYLOAD_LIMITS.maxDepth} levels (under ${path.reverse().slice(0, 3).join('.')})`,
+  )
 }
 
 /** False when `node` nests too deep; `path` then gets the keys down to it, deepest first. */
@@ -241,8 +258,7 @@ function walk(node: object, depth: number, path: string[]): boolean {
     }
     return true
   }
-  // for…in rather than Object.keys or Object.values: no array allocated per object (5,109
-  // in a snapshot); measured faster in the whole snapshot path, garbage collection included.
+  // for…in rather than Object.keys or Object.values: no array allocated per object.
   const obj = node as Record<string, unknown>
   for (const k in obj) {
     valuesLeft--

@@ -9,7 +9,7 @@
  * is the receive time of the last change a view can see. Every change to the held entities
  * is recorded in the apply's journal.
  */
-import type { Entity, EntityKind, EntityOf, Market, Op } from '@oddsboard/model'
+import type { Entity, EntityKind, EntityOf, Market, Op, Selection } from '@oddsboard/model'
 import type { EntityCollection, RawEntity } from './codec'
 import { buildCompetition, buildEvent, buildMarket, buildSelection, buildSport } from './build'
 import type { BetKind } from './markets'
@@ -70,6 +70,21 @@ export function sameEntity(a: Entity, b: Entity): boolean {
   return n === 0
 }
 
+/** The bet of the last outcome built, and where in its `outcomes` the next one should be. */
+interface LastBet {
+  betId: unknown
+  market: Market | undefined
+  bet: RawEntity | undefined
+  list: readonly unknown[]
+  next: number
+}
+
+const NO_OUTCOMES: readonly unknown[] = []
+
+function newLastBet(): LastBet {
+  return { betId: undefined, market: undefined, bet: undefined, list: NO_OUTCOMES, next: 0 }
+}
+
 /** Ids are numeric strings: compare as numbers without parsing (shorter is smaller). */
 function byId(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
@@ -77,17 +92,18 @@ function byId(a: string, b: string): number {
 
 /** The normalized entities of one raw state; see the module comment. */
 export class Derivation {
-  readonly emitted: Emitted = newEmitted()
+  private readonly maps: Emitted = newEmitted()
+  /**
+   * Selections a first payload built, not yet in `maps.selection`: nothing looks a
+   * selection up while a snapshot is derived, so its 2,843 are indexed on first use instead.
+   */
+  private pending: { ids: string[]; entities: Selection[] } | null = null
   /** Per derive: match → its main bet id (or undefined when it has no bet). */
   private mainOf = new Map<string, string | undefined>()
   /** Per derive: bet → its type and line. */
   private kindOf = new Map<string, BetKind>()
   /** Per selection pass: the bet last looked up (see `builders.selection`). */
-  private lastBet: { betId: unknown; market: Market | undefined; bet: RawEntity | undefined } = {
-    betId: undefined,
-    market: undefined,
-    bet: undefined,
-  }
+  private lastBet: LastBet = newLastBet()
 
   /**
    * @param raw the state entities are derived from.
@@ -100,11 +116,23 @@ export class Derivation {
     private readonly previous?: Emitted,
   ) {}
 
+  /** The entities per kind, keyed by Winamax id. */
+  get emitted(): Emitted {
+    const p = this.pending
+    if (p !== null) {
+      this.pending = null
+      const m = this.maps.selection
+      for (let i = 0; i < p.ids.length; i++) m.set(p.ids[i]!, p.entities[i]!)
+    }
+    return this.maps
+  }
+
   /**
    * Rebuilds every touched entity and returns the ops: upserts parents first, then removes
    * children first. `now` (epoch ms) is the `updatedAt` of what changed.
    */
   derive(t: Touched, now: number, j: MaybeJournal): Op[] {
+    const maps = this.emitted
     this.raw.expand(t)
     this.mainOf.clear()
     this.kindOf.clear()
@@ -112,23 +140,30 @@ export class Derivation {
     const removes: Op[][] = [[], [], [], [], []]
     for (let k = 0; k < KINDS.length; k++) {
       const kind = KINDS[k]!
-      const emitted = this.emitted[kind] as Map<string, Entity>
+      const emitted = maps[kind] as Map<string, Entity>
       const earlier = this.previous?.[kind] as Map<string, Entity> | undefined
       const build = this.builders[kind]
-      this.lastBet = { betId: undefined, market: undefined, bet: undefined }
+      this.lastBet = newLastBet()
       const dict = this.raw.colls[COLLECTION_OF[kind]]
       if (t.all && earlier === undefined) {
         // The first payload of a store with no predecessor: everything is new, nothing to
-        // compare (the snapshot's hot loop), over the ids the decoder enumerated (the
-        // adopted collection's own keys).
-        const ids = t.ids[COLLECTION_OF[kind]] ?? Object.keys(dict)
+        // compare (the snapshot's hot loop), over the ids and entities the decoder
+        // enumerated (the adopted collection's own), so no id is looked up.
+        const ids: readonly string[] = t.ids[COLLECTION_OF[kind]] ?? []
+        const raws: readonly (RawEntity | null)[] = t.values[COLLECTION_OF[kind]] ?? []
+        if (kind === 'selection') {
+          this.pending = { ids: [], entities: [] }
+          this.firstSelections(ids, raws, dict, now, ops, this.pending)
+          continue
+        }
         for (let i = 0; i < ids.length; i++) {
           const id = ids[i]!
-          if (dict[id] === null) {
+          const e = raws[i] as RawEntity | null
+          if (e === null) {
             delete dict[id] // removed in the first payload itself (see RawState.merge)
             continue
           }
-          const entity = build(id, now)
+          const entity = build(id, e, now)
           if (entity === null) continue
           emitted.set(id, entity)
           ops.push({ op: 'upsert', entity })
@@ -137,11 +172,12 @@ export class Derivation {
       }
       const ids = t.all ? Object.keys(dict) : t[kind]
       for (const id of ids) {
-        if (t.all && dict[id] === null) {
+        const e = dict[id]
+        if (t.all && e === null) {
           delete dict[id] // removed in the first payload itself (see RawState.merge)
           continue
         }
-        const entity = build(id, now)
+        const entity = build(id, e ?? undefined, now)
         const prev = emitted.get(id)
         if (entity === null) {
           if (prev === undefined) continue
@@ -164,16 +200,47 @@ export class Derivation {
     return ops
   }
 
+  /** The snapshot's selections (see {@link Derivation.pending}): built, listed, not indexed. */
+  private firstSelections(
+    ids: readonly string[],
+    raws: readonly (RawEntity | null)[],
+    dict: Record<string, RawEntity>,
+    now: number,
+    ops: Op[],
+    out: { ids: string[]; entities: Selection[] },
+  ): void {
+    const build = this.builders.selection
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!
+      const e = raws[i] as RawEntity | null
+      if (e === null) {
+        delete dict[id] // removed in the first payload itself (see RawState.merge)
+        continue
+      }
+      const entity = build(id, e, now) as Selection | null
+      if (entity === null) continue
+      out.ids.push(id)
+      out.entities.push(entity)
+      ops.push({ op: 'upsert', entity })
+    }
+  }
+
   /** Marks the children of a changed entity: an event's markets, a market's selections. */
   private cascade(kind: EntityKind, id: string, t: Touched): void {
     if (kind === 'event') for (const b of this.raw.betsOf(id)) t.market.add(b)
     else if (kind === 'market') for (const o of this.raw.outcomesOf(id)) t.selection.add(o)
   }
 
-  /** One builder per kind (chosen once per pass, not per entity). */
-  private readonly builders: Record<EntityKind, (id: string, now: number) => Entity | null> = {
-    sport: (id) => buildSport(id, this.raw.colls.sports[id]),
-    competition: (id) => {
+  /**
+   * One builder per kind (chosen once per pass, not per entity), given the id and the raw
+   * entity of that id (undefined when there is none).
+   */
+  private readonly builders: Record<
+    EntityKind,
+    (id: string, raw: RawEntity | undefined, now: number) => Entity | null
+  > = {
+    sport: (id, s) => buildSport(id, s),
+    competition: (id, tournament) => {
       const raw = this.raw
       const category = raw.categoryOfTournament.get(id)
       const sportId =
@@ -181,40 +248,49 @@ export class Derivation {
         raw.sportOfTournament.get(id)
       const region =
         category !== undefined ? raw.colls.categories[category]?.categoryName : undefined
-      return buildCompetition(id, raw.colls.tournaments[id], sportId, region)
+      return buildCompetition(id, tournament, sportId, region)
     },
-    event: (id, now) =>
-      buildEvent(id, this.raw.colls.matches[id], this.raw.clocks.get(id)?.at, now),
-    market: (id) => {
-      const b = this.raw.colls.bets[id]
+    event: (id, m, now) => buildEvent(id, m, this.raw.clocks.get(id)?.at, now),
+    market: (id, b) => {
       const matchId = b === undefined ? undefined : key(b.matchId)
-      const event = matchId === undefined ? undefined : this.emitted.event.get(matchId)
+      const event = matchId === undefined ? undefined : this.maps.event.get(matchId)
       if (b === undefined || event === undefined) return null
-      return buildMarket(id, b, event.id, this.kind(id), this.main(matchId!) === id)
+      const m = this.raw.colls.matches[matchId!]
+      return buildMarket(id, b, event.id, this.kind(id, b, m), this.main(matchId!, m, id, b) === id)
     },
-    selection: (id, now) => {
+    selection: (id, o, now) => {
       const raw = this.raw
-      const o = raw.colls.outcomes[id]
       if (o === undefined) return null
       // Outcomes of one bet come in a row: look the bet up once per run.
       const last = this.lastBet
       if (last.betId !== o.betId || o.betId === undefined) {
         const betId = key(o.betId)
         last.betId = o.betId
-        last.market = betId === undefined ? undefined : this.emitted.market.get(betId)
+        last.market = betId === undefined ? undefined : this.maps.market.get(betId)
         last.bet = betId === undefined ? undefined : (raw.colls.bets[betId] ?? undefined)
+        last.list = Array.isArray(last.bet?.outcomes) ? last.bet.outcomes : NO_OUTCOMES
+        last.next = 0
       }
       if (last.market === undefined || last.bet === undefined) return null
-      return buildSelection(id, o, last.market, last.bet, raw.prices[id] ?? null, now)
+      // Its position in the bet's `outcomes`: usually the one after the previous outcome's
+      // (a run follows the list), so a 67-runner outright is not searched 67 times.
+      const n = Number(id)
+      let order = last.next
+      if (last.list[order] !== n) order = last.list.indexOf(n)
+      last.next = order + 1
+      return buildSelection(id, o, last.market, last.bet, raw.price(id), now, order)
     },
   }
 
-  /** The type and line of bet `id` (memoized for one derive). */
-  private kind(id: string): BetKind {
+  /**
+   * The type and line of bet `id` (memoized for one derive); `bet` and `match` are its raw
+   * entity and its match's when the caller has them.
+   */
+  private kind(id: string, bet?: RawEntity, match?: RawEntity): BetKind {
     let k = this.kindOf.get(id)
     if (k === undefined) {
-      const b = this.raw.colls.bets[id]!
-      k = classifyBet(b, this.raw.colls.matches[String(b.matchId)])
+      const b = bet ?? this.raw.colls.bets[id]!
+      k = classifyBet(b, match ?? this.raw.colls.matches[String(b.matchId)])
       this.kindOf.set(id, k)
     }
     return k
@@ -223,15 +299,22 @@ export class Derivation {
   /**
    * The main bet of a match: its `mainBetId` when that bet is one of its bets; otherwise
    * its first (lowest id) `1x2` or `winner` bet, else its first bet. So an event with
-   * markets has exactly one main market.
+   * markets has exactly one main market. `match` is the match's raw entity; `betId` and
+   * `bet` a bet of it the caller holds (saves looking up the usual declared one).
    */
-  private main(matchId: string): string | undefined {
+  private main(
+    matchId: string,
+    match: RawEntity | undefined,
+    betId: string,
+    bet: RawEntity,
+  ): string | undefined {
     if (this.mainOf.has(matchId)) return this.mainOf.get(matchId)
-    const declared = key(this.raw.colls.matches[matchId]?.mainBetId)
+    const declared = key(match?.mainBetId)
     let main: string | undefined
     // The declared bet is one of the match's bets when its matchId says so (no index needed).
-    const bet = declared === undefined ? undefined : this.raw.colls.bets[declared]
-    if (bet != null && key(bet.matchId) === matchId) {
+    const declaredBet =
+      declared === undefined ? undefined : declared === betId ? bet : this.raw.colls.bets[declared]
+    if (declaredBet != null && (declaredBet === bet || key(declaredBet.matchId) === matchId)) {
       main = declared
     } else {
       const bets = this.raw.betsOf(matchId)

@@ -118,8 +118,9 @@ class WinamaxFeed extends FeedBase {
         ...this.options.headers,
       },
       transport: 'polling',
-      // decodeMPayload bounds an `m` payload's nesting (PAYLOAD_LIMITS) in its own pass: the
-      // client need not walk a 1.5 MB snapshot a second time. Other events are not read.
+      // The store bounds an `m` payload's nesting (PAYLOAD_LIMITS) before it merges one, and
+      // never follows a snapshot's: the client need not walk a 1.5 MB snapshot. Other
+      // events are not read.
       maxDepth: Infinity,
       logger: this.logger,
       ...(this.options.reconnect !== undefined && { reconnect: this.options.reconnect }),

@@ -40,12 +40,17 @@ export function parseSpecifiers(v: unknown): Record<string, string> {
  * without splitting the whole text (this runs for every bet of a snapshot).
  */
 export function specifier(v: unknown, name: string): string | undefined {
+  return specifierAfter(v, name + '=')
+}
+
+/** {@link specifier} given `name=` (a constant, so the hot path builds no string). */
+function specifierAfter(v: unknown, needle: string): string | undefined {
   if (typeof v !== 'string') return undefined
-  let at = v.indexOf(name + '=')
-  while (at > 0 && v[at - 1] !== '|') at = v.indexOf(name + '=', at + 1)
+  let at = v.indexOf(needle)
+  while (at > 0 && v[at - 1] !== '|') at = v.indexOf(needle, at + 1)
   if (at < 0) return undefined
   const end = v.indexOf('|', at)
-  return v.slice(at + name.length + 1, end < 0 ? undefined : end).trim()
+  return v.slice(at + needle.length, end < 0 ? undefined : end).trim()
 }
 
 /** A decimal number as Winamax writes it, with a point or a comma ("2.5", "2,5", "+1"). */
@@ -105,8 +110,8 @@ function outcomeCount(b: RawEntity): number {
  */
 export function classifyBet(b: RawEntity, match: RawEntity | undefined): BetKind {
   const template = typeof b.template === 'string' ? b.template.toLowerCase() : ''
-  const hcp = specifier(b.specialBetValue, 'hcp')
-  const total = specifier(b.specialBetValue, 'total')
+  const hcp = specifierAfter(b.specialBetValue, 'hcp=')
+  const total = specifierAfter(b.specialBetValue, 'total=')
   const n = outcomeCount(b)
   const t = title(b)
   if (isOutrightMatch(match)) {

@@ -117,7 +117,7 @@ export class WinamaxStore {
 
   /** The current decimal odds of an outcome, if it has a valid one. */
   price(outcomeId: string): number | undefined {
-    return this.state.prices[outcomeId]
+    return this.state.price(outcomeId) ?? undefined
   }
 
   /** Top-level fields other than the collections (`mainMatchCount`, `liveMatchCount`, …). */
@@ -130,20 +130,25 @@ export class WinamaxStore {
    * returns the ops of what changed; new or changed events and selections get
    * `updatedAt = now`, unchanged ones keep theirs.
    *
-   * Whole or not at all: the payload was checked whole by `decodeMPayload` (shape, nesting,
-   * size), and every change to the raw state, its indexes and the derived entities is
-   * journaled, so if anything throws part-way the store is restored exactly as it was and
-   * the error is rethrown. Bad odds values are not a bad payload: each is skipped, counted
-   * in `rejectedOdds`, and its outcome keeps its last good price.
-   * @throws whatever the merge or derivation throws (none is expected of a decoded payload),
-   *   leaving the store unchanged.
+   * Whole or not at all: `decodeMPayload` checked the payload's shape; a store that holds
+   * something checks its nesting and size (`checkPayloadBounds`) before changing anything,
+   * while the first payload of an empty store is adopted as sent (nothing ever recurses
+   * into it: README, "A frame applies whole or not at all"); and every change to the raw
+   * state, its indexes and the derived entities is journaled, so if anything throws
+   * part-way the store is restored exactly as it was and the error is rethrown. Bad odds
+   * values are not a bad payload: each is skipped, counted in `rejectedOdds`, and its
+   * outcome keeps its last good price (a first payload's odds are checked as read: only
+   * those of outcomes it derives are counted).
+   * @throws WinamaxPayloadError when the payload nests or weighs beyond PAYLOAD_LIMITS, and
+   *   whatever the merge or derivation throws (none is expected), leaving the store unchanged.
    */
   apply(payload: DecodedPayload, now: number): ApplyResult {
     // Nothing to undo to in an empty store: a failure simply empties it again.
     const journal = this.pristine ? null : new Journal()
     try {
-      const { touched, rejectedOdds } = this.state.merge(payload, now, journal)
-      const ops = this.derivation.derive(touched, now, journal)
+      const merged = this.state.merge(payload, now, journal)
+      const ops = this.derivation.derive(merged.touched, now, journal)
+      const rejectedOdds = merged.rejectedOdds + this.state.endFirstRead()
       this.pristine = false
       this.rejected += rejectedOdds
       return { ops, rejectedOdds }

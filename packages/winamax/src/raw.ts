@@ -12,8 +12,8 @@
  */
 import type { EntityKind } from '@oddsboard/model'
 import type { DecodedPayload, EntityCollection, RawEntity } from './codec'
-import { ENTITY_COLLECTIONS, PAYLOAD_IDS } from './codec'
-import type { PayloadIds } from './codec'
+import { checkPayloadBounds, ENTITY_COLLECTIONS, PAYLOAD_INDEX } from './codec'
+import type { PayloadIds, PayloadValues } from './codec'
 import { clockReading } from './clock'
 
 /**
@@ -82,7 +82,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * `delta` merged into a copy of `base`: nested objects field by field (into copies too),
  * everything else replaces. Neither argument is modified; the result may share unchanged
- * values with both. Nesting is bounded by the decoder (PAYLOAD_LIMITS.maxDepth).
+ * values with both. Its recursion follows `delta`, whose nesting {@link RawState.merge} bounds
+ * up front (PAYLOAD_LIMITS.maxDepth) before merging it.
  */
 export function mergedCopy(base: RawEntity, delta: RawEntity): RawEntity {
   const out: RawEntity = { ...base }
@@ -122,8 +123,10 @@ export function isValidDecimalOdds(v: unknown): v is number {
 export interface Touched {
   /** Everything: the first payload of an empty store (the sets below are then left empty). */
   all: boolean
-  /** The payload's ids per collection, as the decoder enumerated them (when it did). */
+  /** The payload's ids per collection, as the decoder enumerated them. */
   ids: PayloadIds
+  /** The payload's entities (and odds values) at the same positions as {@link Touched.ids}. */
+  values: PayloadValues
   sport: Set<string>
   competition: Set<string>
   event: Set<string>
@@ -134,10 +137,11 @@ export interface Touched {
   betOutcomes: Set<string>
 }
 
-function newTouched(all: boolean, ids: PayloadIds): Touched {
+function newTouched(all: boolean, ids: PayloadIds, values: PayloadValues): Touched {
   return {
     all,
     ids,
+    values,
     sport: new Set(),
     competition: new Set(),
     event: new Set(),
@@ -284,8 +288,14 @@ export class RawState {
     bets: newDict(),
     outcomes: newDict(),
   }
-  /** Valid decimal odds per outcome id (invalid values are never stored). */
-  prices: Dict<number> = newDict<number>()
+  /**
+   * Odds per outcome id. Values merged from a delta are valid decimal odds; those of an
+   * adopted first payload are as sent until read: read them through {@link RawState.price}.
+   */
+  prices: Dict<unknown> = newDict<unknown>()
+  /** While the first payload's adopted odds are read for the first time: rejects are counted. */
+  private countOnRead = false
+  private rejectedOnRead = 0
   /** Top-level keys other than the collections (`mainMatchCount`, `settings`, …), merged. */
   readonly meta: Dict<unknown> = newDict<unknown>()
   /**
@@ -314,25 +324,32 @@ export class RawState {
   /**
    * Merges one payload at receive time `now` (epoch ms) and returns what it touched and how
    * many odds values it rejected. Every mutation is recorded in `j` (when given).
+   *
+   * With a journal (a store that holds something), the payload's nesting and size are
+   * checked first, before anything changes (`checkPayloadBounds`): only then can a merge
+   * recurse into it. Without one (the first payload of an empty store), the payload is
+   * adopted as sent: nothing recurses into it, then or later (a later delta's merge into it
+   * follows the delta, bounded by that check).
+   * @throws WinamaxPayloadError from that check, the state untouched.
    */
   merge(
     payload: DecodedPayload,
     now: number,
     j: MaybeJournal,
   ): { touched: Touched; rejectedOdds: number } {
-    const ids = payload[PAYLOAD_IDS] ?? {}
-    const touched = newTouched(j === null, ids)
+    const { ids, values } = payload[PAYLOAD_INDEX]
+    if (j !== null) checkPayloadBounds(payload)
+    const touched = newTouched(j === null, ids, values)
     if (touched.all) this.parentIndexes = false
     else this.buildParentIndexes()
     this.mergeMeta(payload, j)
     for (const name of ENTITY_COLLECTIONS) {
       const coll = payload[name]
       if (coll !== undefined)
-        this.mergeCollection(name, coll, ids[name] ?? Object.keys(coll), now, touched, j)
+        this.mergeCollection(name, coll, ids[name]!, values[name]!, now, touched, j)
     }
     const odds = payload.odds
-    const rejectedOdds =
-      odds !== undefined ? this.mergeOdds(odds, ids.odds ?? Object.keys(odds), touched, j) : 0
+    const rejectedOdds = odds !== undefined ? this.mergeOdds(odds, touched, j) : 0
     return { touched, rejectedOdds }
   }
 
@@ -351,6 +368,7 @@ export class RawState {
     name: EntityCollection,
     coll: Record<string, RawEntity | null>,
     ids: readonly string[],
+    entities: readonly (RawEntity | null)[],
     now: number,
     touched: Touched,
     j: MaybeJournal,
@@ -370,7 +388,7 @@ export class RawState {
     }
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!
-      const delta = coll[id]!
+      const delta = entities[i]!
       const old = adopt ? undefined : dict[id]
       if (delta === null) {
         if (adopt) delete dict[id]
@@ -408,7 +426,7 @@ export class RawState {
     const sid = key(m.sportId)
     if (tid !== undefined && sid !== undefined && this.sportOfTournament.get(tid) !== sid) {
       setMap(this.sportOfTournament, tid, sid, j)
-      touched.competition.add(tid)
+      if (!touched.all) touched.competition.add(tid)
     }
     const reading = clockReading(m)
     const stamp = this.clocks.get(id)
@@ -444,7 +462,7 @@ export class RawState {
         const rest = list.filter((x) => x !== id)
         setMap(index, parent, rest.length > 0 ? rest : undefined, j)
       }
-      link.touch(t, parent)
+      if (!t.all) link.touch(t, parent)
       return
     }
     const list = e[link.field]
@@ -457,32 +475,28 @@ export class RawState {
       } else if (index.get(child) === id) {
         setMap(index, child, undefined, j)
       }
-      link.touch(t, child)
+      // A first payload derives everything: what a link touches need not be noted.
+      if (!t.all) link.touch(t, child)
     }
   }
 
-  /** Merges `odds` (outcome id → decimal odds; `null` or 1 = no price); returns the rejected count. */
-  private mergeOdds(
-    odds: Record<string, unknown>,
-    ids: readonly string[],
-    touched: Touched,
-    j: MaybeJournal,
-  ): number {
+  /**
+   * Merges `odds` (outcome id → decimal odds; `null` or 1 = no price); returns the rejected
+   * count. The first payload's odds are adopted as they are, not enumerated (a snapshot's
+   * 2,843 numeric keys): their values are checked as they are read ({@link RawState.price}),
+   * and those the first derivation reads and rejects are counted then
+   * ({@link RawState.endFirstRead}).
+   */
+  private mergeOdds(odds: Record<string, unknown>, touched: Touched, j: MaybeJournal): number {
     let rejected = 0
     if (j === null && isEmpty(this.prices)) {
-      // The snapshot's odds become the state's prices; bad values and "no price" dropped.
       Object.setPrototypeOf(odds, null)
-      for (const id of ids) {
-        const v = odds[id]
-        if (isValidDecimalOdds(v)) continue
-        if (v !== null && v !== NOT_OFFERED) rejected++
-        delete odds[id]
-      }
-      this.prices = odds as Dict<number>
-      return rejected
+      this.prices = odds
+      this.countOnRead = true
+      return 0
     }
     const prices = this.prices
-    for (const id of ids) {
+    for (const id of Object.keys(odds)) {
       const v = odds[id]
       if (v === null || v === NOT_OFFERED) {
         if (id in prices) {
@@ -499,6 +513,27 @@ export class RawState {
       }
     }
     return rejected
+  }
+
+  /**
+   * The decimal odds of an outcome, or null when it has none or its value is not valid
+   * (see isValidDecimalOdds; exactly 1 is "not offered"). While the first payload is derived,
+   * each rejected value read is counted (the derivation reads each outcome's once).
+   */
+  price(id: string): number | null {
+    const v = this.prices[id]
+    if (isValidDecimalOdds(v)) return v
+    if (this.countOnRead && v !== undefined && v !== null && v !== NOT_OFFERED)
+      this.rejectedOnRead++
+    return null
+  }
+
+  /** Ends the first derivation's reading of adopted odds; returns the rejects it counted. */
+  endFirstRead(): number {
+    const n = this.rejectedOnRead
+    this.countOnRead = false
+    this.rejectedOnRead = 0
+    return n
   }
 
   /** Adds the members of `touched`'s groups (as they are after the merge) to the entity sets. */
