@@ -1,3 +1,4 @@
+import { parseZapTime } from './tree'
 import type { MarketType, MatchClock, Outcome, SportKey } from '@oddsboard/model'
 
 /**
@@ -263,18 +264,10 @@ function lastSundayOneUtc(year: number, month: number): number {
  */
 export function parseBet365Time(text: string | undefined): number | null {
   if (text === undefined) return null
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})?$/.exec(text)
-  if (m === null) return null
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s, Number(m[7] ?? 0))
+  // The same digits as the heartbeat's timestamp, read first as if they were UTC.
+  const wall = parseZapTime(text)
+  if (wall === null) return null
+  const y = new Date(wall).getUTCFullYear()
   const bstStart = lastSundayOneUtc(y, 2)
   const bstEnd = lastSundayOneUtc(y, 9)
   const asBst = wall - HOUR
