@@ -7,7 +7,7 @@ import {
   type Outcome,
   type Selection,
 } from '@oddsboard/model'
-import { dispatchMessage } from './store/store'
+import { dispatchMessage } from './sync/store'
 
 /**
  * The in-page benchmark feed (`/?bench=10000&virtual=1`): builds N synthetic football

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { startBench } from './bench'
-import { connectRelay } from './store/store'
+import { connectRelay } from './sync/store'
 import { App } from './App'
 import './styles.css'
 

@@ -14,7 +14,7 @@ import {
   type Source,
   type SportKey,
 } from '@oddsboard/model'
-import type { ConnectionState } from './store/relayClient'
+import type { ConnectionState } from './sync/relayClient'
 
 /**
  * Derived rows of the views, as pure functions of the normalized state. Rows hold ids and

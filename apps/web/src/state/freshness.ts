@@ -1,6 +1,6 @@
 import type { Event } from '@oddsboard/model'
 import { eventStaleFor, newestSelectionUpdates, staleLabel } from '../rows'
-import { boardStore } from '../store/store'
+import { boardStore } from '../sync/store'
 import { useNow } from './ticker'
 
 /**

@@ -1,7 +1,7 @@
 import type { Event } from '@oddsboard/model'
 import { useMemo } from 'react'
 import { eventFilter } from '../filters'
-import { useBoard } from '../store/store'
+import { useBoard } from '../sync/store'
 import { DEFAULT_URL_STATE } from './url'
 import { useUi } from './uiStore'
 

@@ -5,7 +5,7 @@ import { rowIsStale } from '../rows'
 import { useEventStale } from '../state/freshness'
 import { setUrl, togglePin, uiStore, useUi } from '../state/uiStore'
 import type { SortSpec } from '../state/url'
-import { useBoard } from '../store/store'
+import { useBoard } from '../sync/store'
 import { tableItems, type Item } from './rowModel'
 
 /** One column of a live table. */

@@ -1,6 +1,6 @@
 import { SOURCES, type FeedStatus, type Source } from '@oddsboard/model'
 import { memo } from 'react'
-import { useBoard } from '../store/store'
+import { useBoard } from '../sync/store'
 import { Age, isStaleState } from './cells'
 
 const NAMES: Record<Source, string> = { winamax: 'Winamax', bet365: 'Bet365', kwiff: 'Kwiff' }

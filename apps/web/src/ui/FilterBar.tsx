@@ -2,7 +2,7 @@ import { SOURCES, type Source } from '@oddsboard/model'
 import { useMemo, useState } from 'react'
 import { competitionOptions, fold, sportOptions } from '../filters'
 import { clearFilters, hasFilters } from '../state/url'
-import { useBoard } from '../store/store'
+import { useBoard } from '../sync/store'
 import { BookTag } from './cells'
 import { setUrl, toggleProb, useUi } from '../state/uiStore'
 

@@ -5,8 +5,8 @@ import { formatAge, formatOdds, formatPercent } from '../format'
 import { rowIsStale, type PriceCell } from '../rows'
 import { subscribeTicker } from '../state/ticker'
 import { togglePin, uiStore, useUi } from '../state/uiStore'
-import { lastChange } from '../store/board'
-import { useBoard } from '../store/store'
+import { lastChange } from '../sync/board'
+import { useBoard } from '../sync/store'
 
 /* ---------- ages: one ticker listener repaints every mounted label's text, React is not involved ---------- */
 

@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react'
 import { hotRows, type HotRow, type RowCache } from '../rows'
 import { useEventFilter } from '../state/useEventFilter'
-import { useBoard } from '../store/store'
+import { useBoard } from '../sync/store'
 import { DataTable, type Column } from '../table/DataTable'
 import {
   ImpliedCell,

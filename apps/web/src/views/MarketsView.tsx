@@ -1,7 +1,7 @@
 import type { Event, MarketType } from '@oddsboard/model'
 import { memo } from 'react'
 import type { EventRow } from '../rows'
-import { useBoard } from '../store/store'
+import { useBoard } from '../sync/store'
 import { DataTable, type Column } from '../table/DataTable'
 import {
   eventCols,

@@ -5,7 +5,7 @@ import { biggestMovers } from '../rows'
 import { setUrl, useUi } from '../state/uiStore'
 import { MOVER_WINDOWS } from '../state/url'
 import { useEventFilter } from '../state/useEventFilter'
-import { boardStore, useBoard } from '../store/store'
+import { boardStore, useBoard } from '../sync/store'
 import { DataTable, type Column } from '../table/DataTable'
 import { Sparkline } from '../ui/Sparkline'
 import {

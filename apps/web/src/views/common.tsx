@@ -15,8 +15,8 @@ import { formatPercent, formatStart } from '../format'
 import { eventRows, mainMarkets, type EventRow, type PriceSlot, type RowCache } from '../rows'
 import { subscribeTicker } from '../state/ticker'
 import { useEventFilter } from '../state/useEventFilter'
-import { lastChange } from '../store/board'
-import { boardStore, useBoard } from '../store/store'
+import { lastChange } from '../sync/board'
+import { boardStore, useBoard } from '../sync/store'
 import type { Column } from '../table/DataTable'
 import {
   Age,
