@@ -40,6 +40,8 @@ describe('matchEvents: same match written differently', () => {
     ['1. FC Köln - Hertha Berlin', 'Cologne v Hertha'],
     ['Paris SG - Lyon', 'ParisSG - OlympiqueLyonnais'],
     ['West Bromwich - Fulham', 'WestBromwichAlbion v Fulham'],
+    ['Bosnie-Herzégovine - Pays de Galles', 'Bosnia and Herzegovina v Wales'],
+    ['République Tchèque - Écosse', 'Czechia v Scotland'],
   ])('%s = %s', (a, b) => {
     expect(same(football(a), football(b))).toBe(true)
   })
@@ -105,6 +107,7 @@ describe('matchEvents: different matches', () => {
     ['Belgique(21) - Suisse(21)'],
     ['Belgium Women v Switzerland Women'],
     ['Belgique B - Suisse B'],
+    ['Belgique Espoirs - Suisse Espoirs'],
   ])('keeps %s apart from the first teams', (other) => {
     expect(same(football('Belgique - Suisse'), football(other))).toBe(false)
   })

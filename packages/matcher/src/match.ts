@@ -19,7 +19,7 @@ export interface MatchEvent {
   /** the event as the book wrote it, e.g. `Naples - Milan AC`, `Hawks @ Cavaliers`; used when home/away are missing */
   name?: string
   /**
-   * start: ISO 8601 date-time (`2020-11-29T18:00:00+01:00`, `Z` = UTC), a bare date
+   * start: ISO 8601 date-time (`2020-11-29T18:00:00+01:00`, `Z` = UTC; no offset = UTC), a bare date
    * (`2020-11-29`, only the day is known), epoch ms, or null/undefined when unknown
    */
   start?: string | number | null
@@ -89,7 +89,11 @@ function parseStart(start: MatchEvent['start']): Start {
   if (/^\d{4}-\d{2}-\d{2}$/.test(start)) {
     return { kind: 'date', day: Math.floor(Date.parse(`${start}T00:00:00Z`) / DAY_MS) }
   }
-  const ms = Date.parse(start)
+  // a date-time without an offset is read as UTC, never as the machine's zone
+  const zoned = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(start)
+    ? `${start.replace(' ', 'T')}Z`
+    : start
+  const ms = Date.parse(zoned)
   return Number.isNaN(ms) ? { kind: 'none' } : { kind: 'time', ms }
 }
 

@@ -8,12 +8,13 @@ import aliases from './data/aliases.json'
 
 /**
  * Folds a name to ASCII lower case: accents and other scripts are transliterated
- * (any-ascii), apostrophes dropped ("M'gladbach" → "mgladbach"), every other non-alphanumeric
+ * (any-ascii), `&` read as "and", apostrophes dropped ("M'gladbach" → "mgladbach"), every other non-alphanumeric
  * character becomes one space. `Saint-Étienne` → `saint etienne`.
  */
 export function fold(text: string): string {
   return anyAscii(text)
     .toLowerCase()
+    .replace(/&/g, ' and ')
     .replace(/['’`]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
@@ -74,6 +75,9 @@ function buildAliasTable(): AliasTable {
         }
         if (name === undefined || name === code || /unknown/i.test(name)) continue
         addAlias(table, `c~${code.toLowerCase()}`, name)
+        // "Myanmar (Burma)", "Congo - Kinshasa": the part before the qualifier alone too
+        const head = name.split(/ \(| - /)[0]
+        if (head !== undefined && head !== name) addAlias(table, `c~${code.toLowerCase()}`, head)
       }
     }
   }

@@ -28,11 +28,19 @@ const GENERIC = new Set(
 )
 
 const WOMEN = new Set(
-  'w women womens woman ladies feminines feminine feminin fem femenino femminile frauen dames f'.split(
-    ' ',
-  ),
+  (
+    'w women womens woman ladies feminines feminine feminin fem femenino feminino femenil ' +
+    'femminile frauen damen dames femmes f'
+  ).split(' '),
 )
-const RESERVES = new Set('b ii reserves reserve res jong'.split(' '))
+const RESERVES = new Set('b ii reserves reserve res jong amateure'.split(' '))
+/** Youth sides named by a word rather than an age (France "Espoirs" is the U21 side). */
+const YOUTH = new Map([
+  ['espoirs', 'u21'],
+  ['youth', 'youth'],
+  ['juniors', 'youth'],
+  ['junior', 'youth'],
+])
 
 /** A team name ready for comparison; build it with {@link prepareTeam}. */
 export interface PreparedTeam {
@@ -70,6 +78,8 @@ export function prepareTeam(raw: string): PreparedTeam {
       i++
     } else if (/^\d{2}$/.test(w) && Number(w) >= 15 && Number(w) <= 23) {
       markers.add(`u${w}`)
+    } else if (i > 0 && YOUTH.has(w)) {
+      markers.add(YOUTH.get(w) ?? 'youth')
     } else if (i > 0 && WOMEN.has(w)) {
       markers.add('women')
     } else if ((i > 0 || w === 'jong') && RESERVES.has(w)) {
