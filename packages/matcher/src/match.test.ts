@@ -40,6 +40,8 @@ describe('matchEvents: same match written differently', () => {
     ['1. FC Köln - Hertha Berlin', 'Cologne v Hertha'],
     ['Paris SG - Lyon', 'ParisSG - OlympiqueLyonnais'],
     ['West Bromwich - Fulham', 'WestBromwichAlbion v Fulham'],
+    ['Wolves - Spurs', 'Wolverhampton v Tottenham'],
+    ['Bayer 04 Leverkusen - TSG 1899 Hoffenheim', 'Leverkusen v Hoffenheim'],
     ['Bosnie-Herzégovine - Pays de Galles', 'Bosnia and Herzegovina v Wales'],
     ['République Tchèque - Écosse', 'Czechia v Scotland'],
   ])('%s = %s', (a, b) => {
@@ -140,6 +142,11 @@ describe('matchEvents: different matches', () => {
       false,
     )
     expect(same(football('Hellas Vérone - Naples'), football('Chievo Verona v Napoli'))).toBe(false)
+    expect(same(football('Real Madrid - Getafe'), football('Atletico Madrid v Getafe'))).toBe(false)
+    expect(
+      same(football('Newcastle Jets - Sydney FC'), football('Newcastle United v Sydney FC')),
+    ).toBe(false)
+    expect(same(football('Paris FC - Metz'), football('Paris SG v Metz'))).toBe(false)
   })
 
   it('uses start times: a window when both are known, days when only dates are', () => {
