@@ -60,6 +60,18 @@ describe('matchEvents: same match written differently', () => {
     ).toBe(true)
   })
 
+  it('matches a full name with a middle name more', () => {
+    expect(
+      same(
+        tennis('Thiago Monteiro - Roberto Carballes'),
+        tennis('Thiago Moura Monteiro - Roberto Carballes Baena'),
+      ),
+    ).toBe(true)
+    expect(
+      same(tennis('Mischa Zverev - Taylor Fritz'), tennis('Alexander Zverev - Taylor Fritz')),
+    ).toBe(false)
+  })
+
   it('matches doubles pairs', () => {
     expect(
       same(

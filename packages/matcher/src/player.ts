@@ -114,9 +114,9 @@ function lookUp(s: PreparedPlayer, o: PreparedPlayer): number {
   }
   const surname = sum / s.names.length
   if (!s.givenKnown && !o.givenKnown) {
-    // both in full: every name of the longer must be found too
-    const back = o.names.every((t) => find(t, s.names)[0] >= 0)
-    return back ? surname : 0
+    // both in full (or a surname alone): every name of `s` was found; the other may carry
+    // a middle name more ("Thiago Monteiro" / "Thiago Moura Monteiro")
+    return s.names.length === o.names.length ? surname : surname * 0.95
   }
   const otherGiven = o.givenKnown ? o.given : o.names.filter((_, i) => !used.has(i))
   if (s.given.length === 0 || otherGiven.length === 0) return surname * 0.95
