@@ -9,6 +9,12 @@ import { parseArgs } from 'node:util'
 import { matchEvents, type MatchResult } from './match'
 import { sideToEvent, summarize, type PairRecord } from './pairs'
 
+// A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
+
 const { positionals } = parseArgs({ allowPositionals: true })
 const file = positionals[0]
 if (file === undefined) {
