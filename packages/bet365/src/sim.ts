@@ -283,6 +283,24 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   const football = new Map<string, FootballMatch>()
   const SOCCER_CL_IT = 'CL_1_1_3'
   let nextFootballId = 800_000_000
+  /** A PA record (selection) of a simulated football market; `order` is its `OR`, `price` decimal odds. */
+  const footballSelection = (fx: string, name: string, order: number, price: number): ZapRecord => {
+    const pa = String(nextFootballId++)
+    return {
+      type: 'PA',
+      fields: {
+        FI: fx,
+        HA: '',
+        HD: '',
+        ID: pa,
+        IT: `L${fx}-${pa}_1_3`,
+        NA: name,
+        OD: priceFractional(price, 0.05),
+        OR: String(order),
+        SU: '0',
+      },
+    }
+  }
   const scaled = (ms: number): number => ms / speed
 
   const footballKind = (ev: TopicNode): 'football' | 'esoccer' | null => {
@@ -499,23 +517,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     m.nextGoal = true
     const p = quote(m, now)
     const sides = [names[0]!, `No ${next} Goal`, names[1]!]
-    const pas = sides.map((name, i): ZapRecord => {
-      const pa = String(nextFootballId++)
-      return {
-        type: 'PA',
-        fields: {
-          FI: fx,
-          HA: '',
-          HD: '',
-          ID: pa,
-          IT: `L${fx}-${pa}_1_3`,
-          NA: name,
-          OD: priceFractional(p[i]!, 0.05),
-          OR: String(i),
-          SU: '0',
-        },
-      }
-    })
+    const pas = sides.map((name, i) => footballSelection(fx, name, i, p[i]!))
     const ma: ZapRecord = {
       type: 'MA',
       fields: {
@@ -585,23 +587,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
           SU: '0',
         },
       },
-      ...sides.map((name, i): ZapRecord => {
-        const pa = String(nextFootballId++)
-        return {
-          type: 'PA',
-          fields: {
-            FI: fx,
-            HA: '',
-            HD: '',
-            ID: pa,
-            IT: `L${fx}-${pa}_1_3`,
-            NA: name,
-            OD: priceFractional(p[i]!, 0.05),
-            OR: String(i),
-            SU: '0',
-          },
-        }
-      }),
+      ...sides.map((name, i) => footballSelection(fx, name, i, p[i]!)),
     ]
     broadcast([delta(SOCCER_CL_IT, 'I', records)])
     const node = tree.get(evIt)
