@@ -282,3 +282,33 @@ test('(e) a running match clock ticks on screen', async ({ page }) => {
   await page.clock.fastForward(5_000)
   await expect.poll(async () => seconds(await clock.innerText())).toBeGreaterThan(before)
 })
+
+test("a browser whose own clock is 10 minutes ahead reads ages and freshness on the proxy's clock", async ({
+  page,
+  request,
+}) => {
+  const snap = await snapshot(request)
+  const live = snap.events.filter((e) => e.status === 'live' && e.source === 'bet365')
+  expect(live.length).toBeGreaterThan(0)
+  // Ten minutes ahead: read on the browser's own clock, every live row would be "no update 10m".
+  await page.clock.install({ time: Date.now() + 10 * 60_000 })
+  await page.goto('/?view=live&book=bet365&virtual=0')
+  await expect(page.getByTestId('row').first()).toBeVisible()
+  await page.clock.runFor(2_000)
+  const stale = page.locator('[data-testid="row"][data-event-stale="1"]')
+  const rows = await page.getByTestId('row').count()
+  // Only matches that really sat still for EVENT_STALE_AFTER_MS upstream may be marked.
+  // (15 s of slack for the time between the snapshot and this check.)
+  const lastChange = (e: Event) =>
+    Math.max(
+      e.updatedAt,
+      ...snap.selections.filter((x) => x.eventId === e.id).map((x) => x.updatedAt),
+    )
+  const frozenLongEnough = live.filter(
+    (e) => Date.now() + 15_000 - lastChange(e) > EVENT_STALE_AFTER_MS.bet365,
+  )
+  expect(await stale.count()).toBeLessThan(rows)
+  expect(await stale.count()).toBeLessThanOrEqual(frozenLongEnough.length)
+  // The feed bar's ages read seconds, not ten minutes.
+  await expect(page.getByTestId('feed-bet365')).not.toContainText(/\d+m ago/)
+})

@@ -1,4 +1,5 @@
 import type { PricePoint, ServerMessage } from '@oddsboard/model'
+import { observeServerTime, resetServerTime } from '../state/ticker'
 import { useStore } from 'zustand'
 import { createStore } from 'zustand/vanilla'
 import { applyServerMessage, emptyBoard, mergeHistory, type BoardData } from './board'
@@ -38,6 +39,8 @@ export function useBoard<T>(selector: (s: BoardStore) => T): T {
  * snapshot (seq gap or new epoch). A malformed delta is dropped and also triggers a snapshot.
  */
 export function dispatchMessage(msg: ServerMessage, now = Date.now()): boolean {
+  if (msg.type === 'snapshot' || msg.type === 'resumed') resetServerTime()
+  else if (msg.type === 'delta') observeServerTime(msg.ts, now)
   const s = boardStore.getState()
   try {
     const { data, needSnapshot } = applyServerMessage(s.board, msg, now)

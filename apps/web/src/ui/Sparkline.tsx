@@ -1,4 +1,5 @@
 import type { PricePoint } from '@oddsboard/model'
+import { serverNow } from '../state/ticker'
 import { impliedProbability } from '@oddsboard/model'
 import { memo, useEffect, useRef } from 'react'
 import uPlot from 'uplot'
@@ -20,7 +21,7 @@ function toData(points: readonly PricePoint[]): uPlot.AlignedData {
   }
   // The current price holds until now: extend the last step to the present.
   const last = points[points.length - 1]
-  const now = Date.now()
+  const now = serverNow()
   if (last !== undefined && now > last[0]) {
     xs.push(now / 1000)
     ys.push(last[1])

@@ -3,7 +3,7 @@ import { impliedProbability, marketMargin } from '@oddsboard/model'
 import { memo, useCallback, useLayoutEffect, useRef } from 'react'
 import { formatAge, formatOdds, formatPercent } from '../format'
 import { rowIsStale, type PriceCell } from '../rows'
-import { subscribeTicker } from '../state/ticker'
+import { subscribeTicker, serverNow } from '../state/ticker'
 import { togglePin, uiStore, useUi } from '../state/uiStore'
 import { lastChange } from '../sync/board'
 import { useBoard } from '../sync/store'
@@ -19,7 +19,7 @@ function paintAge(el: HTMLElement, ts: number | null, now: number): void {
 }
 
 function paintAges(): void {
-  const now = Date.now()
+  const now = serverNow()
   for (const [el, ts] of ageSpans) paintAge(el, ts, now)
 }
 
@@ -30,7 +30,7 @@ export const Age = memo(function Age({ ts, testId }: { ts: number | null; testId
     const el = ref.current
     if (el === null) return
     ageSpans.set(el, ts)
-    paintAge(el, ts, Date.now())
+    paintAge(el, ts, serverNow())
     stopAges ??= subscribeTicker(paintAges)
     return () => {
       ageSpans.delete(el)

@@ -1,4 +1,5 @@
 import type { Event } from '@oddsboard/model'
+import { serverNow } from '../state/ticker'
 import { useEffect, useRef, useState } from 'react'
 import { formatChange, formatOdds } from '../format'
 import { biggestMovers } from '../rows'
@@ -68,7 +69,7 @@ const columns: Column<MoverRow>[] = [
 function computeMovers(windowMin: number, match: (e: Event) => boolean): MoverRow[] {
   const { board } = boardStore.getState()
   const entities = board.entities
-  const movers = biggestMovers(board.history, Date.now(), windowMin * 60_000, 50, (id) => {
+  const movers = biggestMovers(board.history, serverNow(), windowMin * 60_000, 50, (id) => {
     const s = entities.selection.get(id)
     const e = s && entities.event.get(s.eventId)
     return e !== undefined && match(e)

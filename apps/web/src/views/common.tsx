@@ -13,7 +13,7 @@ import {
 import { memo, useLayoutEffect, useMemo, useRef } from 'react'
 import { formatPercent, formatStart } from '../format'
 import { eventRows, mainMarkets, type EventRow, type PriceSlot, type RowCache } from '../rows'
-import { subscribeTicker } from '../state/ticker'
+import { subscribeTicker, serverNow } from '../state/ticker'
 import { useEventFilter } from '../state/useEventFilter'
 import { lastChange } from '../sync/board'
 import { boardStore, useBoard } from '../sync/store'
@@ -72,7 +72,7 @@ function paintClock(el: HTMLElement, clock: MatchClock, now: number): void {
 }
 
 function paintClocks(): void {
-  const now = Date.now()
+  const now = serverNow()
   for (const [el, clock] of clockSpans) paintClock(el, clock, now)
 }
 
@@ -82,7 +82,7 @@ const ClockText = memo(function ClockText({ clock }: { clock: MatchClock }) {
   useLayoutEffect(() => {
     const el = ref.current
     if (el === null) return
-    paintClock(el, clock, Date.now())
+    paintClock(el, clock, serverNow())
     if (!clock.running) return
     clockSpans.set(el, clock)
     stopClocks ??= subscribeTicker(paintClocks)
@@ -132,7 +132,7 @@ export const StatusCell = memo(function StatusCell({
   }
   if (event.status === 'suspended') return <span className="status status-susp">SUSP</span>
   if (event.status === 'ended') return <span className="status status-ended">ended</span>
-  return <span className="status status-pre num">{formatStart(event.startTime, Date.now())}</span>
+  return <span className="status status-pre num">{formatStart(event.startTime, serverNow())}</span>
 })
 
 /** Implied probability (1 / decimal odds) of one selection. */
