@@ -7,8 +7,13 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { Entity } from '@oddsboard/model'
 import { mFrames, readCapture } from './capture'
-import { decodeEventFrame, decodeMEvent, decodeMPayload, WinamaxPayloadError } from './codec'
-import type { EntityCollection } from './codec'
+import {
+  decodeEventFrame,
+  decodeMEvent,
+  decodeMPayload,
+  ENTITY_COLLECTIONS,
+  WinamaxPayloadError,
+} from './codec'
 import type { Derivation } from './derive'
 import { WinamaxStore } from './normalize'
 
@@ -100,16 +105,8 @@ describe('the first payload of an empty store is adopted, not walked', () => {
 
 /** Everything a store holds, as text: raw collections, prices (sampled), meta, entities. */
 function dump(store: WinamaxStore): string {
-  const colls: EntityCollection[] = [
-    'sports',
-    'categories',
-    'tournaments',
-    'matches',
-    'bets',
-    'outcomes',
-  ]
   return JSON.stringify({
-    raw: colls.map((c) => store.raw(c)),
+    raw: ENTITY_COLLECTIONS.map((c) => store.raw(c)),
     meta: store.meta(),
     prices: ['1659938405', '1668797834', '1668797835'].map((o) => store.price(o)),
     entities: [...store.entities()],

@@ -97,7 +97,7 @@ export class Derivation {
    * Selections a first payload built, not yet in `maps.selection`: nothing looks a
    * selection up while a snapshot is derived, so its 2,843 are indexed on first use instead.
    */
-  private pending: { ids: string[]; entities: Selection[] } | null = null
+  private pending: { ids: string[]; entities: Entity[] } | null = null
   /** Per derive: match → its main bet id (or undefined when it has no bet). */
   private mainOf = new Map<string, string | undefined>()
   /** Per derive: bet → its type and line. */
@@ -122,7 +122,7 @@ export class Derivation {
     if (p !== null) {
       this.pending = null
       const m = this.maps.selection
-      for (let i = 0; i < p.ids.length; i++) m.set(p.ids[i]!, p.entities[i]!)
+      for (let i = 0; i < p.ids.length; i++) m.set(p.ids[i]!, p.entities[i] as Selection)
     }
     return this.maps
   }
@@ -151,23 +151,11 @@ export class Derivation {
         // enumerated (the adopted collection's own), so no id is looked up.
         const ids: readonly string[] = t.ids[COLLECTION_OF[kind]] ?? []
         const raws: readonly (RawEntity | null)[] = t.values[COLLECTION_OF[kind]] ?? []
-        if (kind === 'selection') {
-          this.pending = { ids: [], entities: [] }
-          this.firstSelections(ids, raws, dict, now, ops, this.pending)
-          continue
-        }
-        for (let i = 0; i < ids.length; i++) {
-          const id = ids[i]!
-          const e = raws[i] as RawEntity | null
-          if (e === null) {
-            delete dict[id] // removed in the first payload itself (see RawState.merge)
-            continue
-          }
-          const entity = build(id, e, now)
-          if (entity === null) continue
-          emitted.set(id, entity)
-          ops.push({ op: 'upsert', entity })
-        }
+        // Selections are listed, not indexed (see {@link Derivation.pending}); others go
+        // straight into their map.
+        let into: Map<string, Entity> | { ids: string[]; entities: Entity[] } = emitted
+        if (kind === 'selection') into = this.pending = { ids: [], entities: [] }
+        this.firstBuild(build, ids, raws, dict, now, ops, into)
         continue
       }
       const ids = t.all ? Object.keys(dict) : t[kind]
@@ -200,16 +188,20 @@ export class Derivation {
     return ops
   }
 
-  /** The snapshot's selections (see {@link Derivation.pending}): built, listed, not indexed. */
-  private firstSelections(
+  /**
+   * Builds the first payload's entities of one kind, over the ids and raw entities the
+   * decoder enumerated, into a map or (the snapshot's selections) two parallel lists.
+   */
+  private firstBuild(
+    build: (id: string, raw: RawEntity | undefined, now: number) => Entity | null,
     ids: readonly string[],
     raws: readonly (RawEntity | null)[],
     dict: Record<string, RawEntity>,
     now: number,
     ops: Op[],
-    out: { ids: string[]; entities: Selection[] },
+    into: Map<string, Entity> | { ids: string[]; entities: Entity[] },
   ): void {
-    const build = this.builders.selection
+    const map = into instanceof Map ? into : null
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!
       const e = raws[i] as RawEntity | null
@@ -217,10 +209,14 @@ export class Derivation {
         delete dict[id] // removed in the first payload itself (see RawState.merge)
         continue
       }
-      const entity = build(id, e, now) as Selection | null
+      const entity = build(id, e, now)
       if (entity === null) continue
-      out.ids.push(id)
-      out.entities.push(entity)
+      if (map !== null) map.set(id, entity)
+      else {
+        const list = into as { ids: string[]; entities: Entity[] }
+        list.ids.push(id)
+        list.entities.push(entity)
+      }
       ops.push({ op: 'upsert', entity })
     }
   }
