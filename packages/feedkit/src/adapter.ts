@@ -3,6 +3,7 @@ import type { Source } from '@oddsboard/model'
 import type { Feed } from './feed'
 import type { Logger } from './logger'
 import type { SimServer } from './sim'
+import type { SharedWorld } from './world'
 
 /**
  * Everything the proxy needs to run one book, exported by that book's package
@@ -45,10 +46,18 @@ export interface BookAdapter<Config = unknown> {
   createFeed(options: { url: string; logger: Logger; config: Config }): Feed
   /**
    * Starts the book's simulator on `host:port` (port 0 = ephemeral) and resolves once it
-   * listens; its `url` is what {@link BookAdapter.createFeed} should connect to.
+   * listens; its `url` is what {@link BookAdapter.createFeed} should connect to. `world` is
+   * the shared simulated world the proxy runs for every simulated book (issue 9): the
+   * simulator renders the world's matches its book lists, beside its own replay of the
+   * captures. Without it the simulator runs alone (tests).
    * @throws when the port cannot be bound.
    */
-  startSim(options: { host: string; port: number; logger: Logger }): Promise<SimServer>
+  startSim(options: {
+    host: string
+    port: number
+    logger: Logger
+    world?: SharedWorld
+  }): Promise<SimServer>
 }
 
 /**

@@ -129,19 +129,82 @@ export interface Selection {
   updatedAt: number
 }
 
+/**
+ * One book's listing inside a {@link CanonicalEvent}.
+ *
+ * `swapped` is true when this book lists the canonical away side first (its `home` outcome
+ * is the canonical `away`, and the other way round); the canonical side order is the first
+ * member's (books in {@link SOURCES} order).
+ */
+export interface CanonicalMember {
+  /** The book's event id, e.g. `bet365:190321250`. */
+  eventId: string
+  source: Source
+  swapped: boolean
+  /**
+   * How alike this member is to the group (the matcher's score, 0..1, against the member it
+   * was matched with); 1 for a link a user made.
+   */
+  score: number
+  /** The matcher's reasons (`names 0.93/1.00`, `start 0 min apart`), or `['linked by user']`. */
+  reasons: string[]
+  /** Who put it in the group: the proxy's matcher or a user's link decision. */
+  by: 'matcher' | 'user'
+}
+
+/**
+ * A canonical event: one real match as listed by two or more books (issue 9). Set by the
+ * proxy's linker (apps/proxy/src/links.ts) from the matcher (`@oddsboard/matcher`) and the
+ * user's link/unlink decisions, relayed as ops like every other entity, so snapshots and
+ * resumes carry it. At most one member per book; members ordered as {@link SOURCES}.
+ * Its `id` is `canonical:<n>`, stable for the life of a proxy process (not across restarts:
+ * link to an event by a member's event id instead).
+ */
+export interface CanonicalEvent {
+  kind: 'canonical'
+  id: string
+  /** The members' canonical sport (they all share it). */
+  sport: SportKey
+  /** Display name in the dashboard's form `Home v Away`, from the first member's sides. */
+  name: string
+  /** Canonical [home, away], the first member's. */
+  participants: [string, string]
+  /** Earliest known start of the members, epoch ms. */
+  startTime?: number
+  members: CanonicalMember[]
+  /** Epoch ms when the membership last changed. */
+  updatedAt: number
+}
+
 /** Any normalized entity. */
-export type Entity = Sport | Competition | Event | Market | Selection
+export type Entity = Sport | Competition | Event | Market | Selection | CanonicalEvent
 
 /** The entity kinds, in parent-before-child order. */
 export type EntityKind = Entity['kind']
 
-/** Every kind, parents first (a snapshot lists entities in this order). */
+/** What a book's feed emits: every entity but the proxy's own canonical events. */
+export type BookEntity = Exclude<Entity, CanonicalEvent>
+
+/** The kinds a book's feed emits (`sport` … `selection`). */
+export type BookEntityKind = BookEntity['kind']
+
+/** The kinds a book's feed emits, parents first. */
+export const BOOK_ENTITY_KINDS: readonly BookEntityKind[] = [
+  'sport',
+  'competition',
+  'event',
+  'market',
+  'selection',
+]
+
+/** Every kind, parents first (a snapshot lists entities in this order; canonical events last). */
 export const ENTITY_KINDS: readonly EntityKind[] = [
   'sport',
   'competition',
   'event',
   'market',
   'selection',
+  'canonical',
 ]
 
 /** The entity type of one kind, e.g. `EntityOf<'event'>` is `Event`. */

@@ -18,6 +18,7 @@ export function emptyState(): EntityState {
     event: new Map(),
     market: new Map(),
     selection: new Map(),
+    canonical: new Map(),
   }
 }
 

@@ -9,7 +9,7 @@
  * is the receive time of the last change a view can see. Every change to the held entities
  * is recorded in the apply's journal.
  */
-import type { Entity, EntityKind, EntityOf, Market, Op, Selection } from '@oddsboard/model'
+import type { Entity, BookEntityKind, EntityOf, Market, Op, Selection } from '@oddsboard/model'
 import type { EntityCollection, RawEntity } from './codec'
 import { buildCompetition, buildEvent, buildMarket, buildSelection, buildSport } from './build'
 import type { BetKind } from './markets'
@@ -18,7 +18,7 @@ import type { MaybeJournal, RawState, Touched } from './raw'
 import { key, setMap } from './raw'
 
 /** Entities per kind, keyed by Winamax id (not the entity id). */
-export type Emitted = { [K in EntityKind]: Map<string, EntityOf<K>> }
+export type Emitted = { [K in BookEntityKind]: Map<string, EntityOf<K>> }
 
 /** Empty entity maps, one per kind. */
 export function newEmitted(): Emitted {
@@ -31,15 +31,21 @@ export function newEmitted(): Emitted {
   }
 }
 
-const KINDS: readonly EntityKind[] = ['sport', 'competition', 'event', 'market', 'selection']
+const KINDS: readonly BookEntityKind[] = ['sport', 'competition', 'event', 'market', 'selection']
 const COLLECTION_OF = {
   sport: 'sports',
   competition: 'tournaments',
   event: 'matches',
   market: 'bets',
   selection: 'outcomes',
-} as const satisfies Record<EntityKind, EntityCollection>
-const REMOVE_ORDER: readonly EntityKind[] = ['selection', 'market', 'event', 'competition', 'sport']
+} as const satisfies Record<BookEntityKind, EntityCollection>
+const REMOVE_ORDER: readonly BookEntityKind[] = [
+  'selection',
+  'market',
+  'event',
+  'competition',
+  'sport',
+]
 
 /**
  * Same fields with the same values, `updatedAt` aside; objects and arrays (participants,
@@ -222,7 +228,7 @@ export class Derivation {
   }
 
   /** Marks the children of a changed entity: an event's markets, a market's selections. */
-  private cascade(kind: EntityKind, id: string, t: Touched): void {
+  private cascade(kind: BookEntityKind, id: string, t: Touched): void {
     if (kind === 'event') for (const b of this.raw.betsOf(id)) t.market.add(b)
     else if (kind === 'market') for (const o of this.raw.outcomesOf(id)) t.selection.add(o)
   }
@@ -232,7 +238,7 @@ export class Derivation {
    * entity of that id (undefined when there is none).
    */
   private readonly builders: Record<
-    EntityKind,
+    BookEntityKind,
     (id: string, raw: RawEntity | undefined, now: number) => Entity | null
   > = {
     sport: (id, s) => buildSport(id, s),

@@ -11,7 +11,7 @@
  * A child is emitted only while its parent is: removing a match removes its markets and
  * selections (and they come back if the match does).
  */
-import type { Entity, EntityKind, Op } from '@oddsboard/model'
+import type { BookEntity, BookEntityKind, Entity, Op } from '@oddsboard/model'
 import type { DecodedPayload, EntityCollection, RawEntity } from './codec'
 import type { Emitted } from './derive'
 import { Derivation } from './derive'
@@ -81,7 +81,7 @@ export class WinamaxStore {
   }
 
   /** How many normalized entities of each kind are derived now. */
-  counts(): Record<EntityKind, number> {
+  counts(): Record<BookEntityKind, number> {
     const e = this.derivation.emitted
     return {
       sport: e.sport.size,
@@ -93,7 +93,7 @@ export class WinamaxStore {
   }
 
   /** One derived entity by kind and normalized id (e.g. `winamax:o1659938405`). */
-  entity(kind: EntityKind, id: string): Entity | undefined {
+  entity(kind: BookEntityKind, id: string): Entity | undefined {
     const e = this.derivation.emitted[kind].get(id.slice('winamax:'.length + 1))
     return e !== undefined && e.id === id ? e : undefined
   }
@@ -102,8 +102,8 @@ export class WinamaxStore {
    * Every derived entity keyed by its normalized id (ids never collide across kinds),
    * parents first. Built on each call (O(n)): for whole-picture diffs, not per message.
    */
-  entities(): Map<string, Entity> {
-    const out = new Map<string, Entity>()
+  entities(): Map<string, BookEntity> {
+    const out = new Map<string, BookEntity>()
     const e = this.derivation.emitted
     for (const kind of ['sport', 'competition', 'event', 'market', 'selection'] as const)
       for (const entity of e[kind].values()) out.set(entity.id, entity)

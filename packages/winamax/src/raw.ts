@@ -10,7 +10,7 @@
  * a changed entity is a new object (copy on write), so every change is one slot of a
  * dictionary or index, and each is recorded in a {@link Journal} that can undo it.
  */
-import type { EntityKind } from '@oddsboard/model'
+import type { BookEntityKind } from '@oddsboard/model'
 import type { DecodedPayload, EntityCollection, RawEntity } from './codec'
 import { checkPayloadBounds, ENTITY_COLLECTIONS, PAYLOAD_INDEX } from './codec'
 import type { PayloadIds, PayloadValues } from './codec'
@@ -197,7 +197,7 @@ type Link =
 
 /** How one collection merges: the entity kind its ids derive, its links, what else a change touches. */
 interface CollectionSpec {
-  kind: EntityKind | null
+  kind: BookEntityKind | null
   links: readonly Link[]
   /**
    * Marks what a change to entity `id` touches besides itself (`old`/`next` undefined when

@@ -21,7 +21,14 @@ export function FilterBar() {
   const competition = useBoard((s) => s.board.entities.competition)
   const event = useBoard((s) => s.board.entities.event)
   const entities = useMemo(
-    () => ({ sport, competition, event, market: new Map(), selection: new Map() }),
+    () => ({
+      sport,
+      competition,
+      event,
+      market: new Map(),
+      selection: new Map(),
+      canonical: new Map(),
+    }),
     [sport, competition, event],
   )
   const sports = useMemo(() => sportOptions(url, entities), [url, entities])

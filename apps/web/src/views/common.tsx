@@ -55,6 +55,7 @@ export function useEventRows(include: (e: Event, entities: EntityState) => boole
       event,
       market,
       selection: boardStore.getState().board.entities.selection,
+      canonical: boardStore.getState().board.entities.canonical,
     }
     return eventRows(entities, mains, (e) => match(e) && include(e, entities), cache)
   }, [sport, competition, event, market, mains, match, include, cache])
