@@ -35,6 +35,13 @@ export interface WorldFixture {
   readonly away: BookNames
   /** Scheduled start, epoch ms. */
   readonly startTime: number
+  /**
+   * Per book, the match's id in that book's capture when the fixture was taken from it
+   * (Bet365 `FI`/`ID`, Winamax `matchId`, Kwiff event id), so the book's simulator renders
+   * the world's version of that match instead of its own replay of it. Absent for books
+   * that did not list it in a capture (their simulator picks its own ids).
+   */
+  readonly native?: Readonly<Partial<Record<Source, string>>>
   /** The books that list this match (two or three for most, one for some). */
   readonly books: readonly Source[]
   /**
