@@ -26,6 +26,16 @@ export interface MatchBooksStats {
   skipped: number
 }
 
+/** Options of {@link matchBooks}. */
+export interface MatchBooksOptions {
+  /**
+   * Pairs never to assign (e.g. a pair a user said are different events): called with the
+   * indexes into `eventsA` and `eventsB` of each candidate judged same; `true` drops it
+   * before the one-to-one assignment, so each event may still take its next best partner.
+   */
+  exclude?: (a: number, b: number) => boolean
+}
+
 const DAY_MS = 86_400_000
 
 /** Start day of an event for blocking; undefined when unknown. */
@@ -62,14 +72,17 @@ function prepareAll(events: readonly MatchEvent[]): (PreparedEvent | undefined)[
  * Blocking: candidates share the sport, a start day at most one day apart (or one start
  * unknown), and a name key: the first four letters of a token, or, for whitespace-stripped
  * names, a four-letter piece of the other's glued name. Events with neither home/away nor a
- * splittable name are skipped (counted in `stats.skipped`).
+ * splittable name are skipped (counted in `stats.skipped`). Pairs `options.exclude` names
+ * are dropped before the assignment.
  *
  * @returns the assigned pairs, ordered by `a`, and run statistics
  */
 export function matchBooks(
   eventsA: readonly MatchEvent[],
   eventsB: readonly MatchEvent[],
+  options: MatchBooksOptions = {},
 ): { matches: BookMatch[]; stats: MatchBooksStats } {
+  const exclude = options.exclude
   const prepA = prepareAll(eventsA)
   const prepB = prepareAll(eventsB)
   const skipped = [...prepA, ...prepB].filter((e) => e === undefined).length
@@ -120,7 +133,7 @@ export function matchBooks(
           if (other === undefined) continue
           compared++
           const r = compareEvents(e, other)
-          if (r.same) candidates.push({ ...r, a: ai, b: bi })
+          if (r.same && exclude?.(ai, bi) !== true) candidates.push({ ...r, a: ai, b: bi })
         }
       }
     }

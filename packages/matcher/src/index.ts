@@ -14,7 +14,13 @@ export {
   type MatchResult,
   type PreparedEvent,
 } from './match'
-export { matchBooks, matchBooksNaive, type BookMatch, type MatchBooksStats } from './books'
+export {
+  matchBooks,
+  matchBooksNaive,
+  type BookMatch,
+  type MatchBooksOptions,
+  type MatchBooksStats,
+} from './books'
 export { prepareTeam, teamSimilarity, type PreparedTeam } from './team'
 export { preparePlayers, playerSimilarity, sideSimilarity, type PreparedPlayer } from './player'
 export { fold, canonicalTokens } from './normalize'

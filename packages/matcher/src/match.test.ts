@@ -115,6 +115,19 @@ describe('matchEvents: different matches', () => {
     expect(same(football('Lyon - Rennes'), b)).toBe(true)
   })
 
+  it('says whether the sides were compared crossed (swapped)', () => {
+    const straight = matchEvents(
+      tennis('Cerundolo J.M. v Lama G.'),
+      tennis('J.M. Cerundolo - Lama G.'),
+    )
+    expect(straight).toMatchObject({ same: true, swapped: false })
+    const crossed = matchEvents(
+      tennis('Cerundolo J.M. v Lama G.'),
+      tennis('Lama G. - J.M. Cerundolo'),
+    )
+    expect(crossed).toMatchObject({ same: true, swapped: true })
+  })
+
   it.each([
     ['Belgique U21 - Suisse U21'],
     ['Belgique (F) - Suisse (F)'],
@@ -201,6 +214,17 @@ describe('matchBooks', () => {
       [0, 1],
       [1, 0],
     ])
+  })
+
+  it('drops excluded pairs before assigning, so an event takes its next best partner', () => {
+    const a = [football('Lyon - Rennes', '2024-05-01T19:00:00Z')]
+    const b = [
+      football('Lyon v Rennes', '2024-05-01T19:00:00Z'),
+      football('Olympique Lyonnais v Stade Rennais', '2024-05-01T19:45:00Z'),
+    ]
+    expect(matchBooks(a, b).matches.map((m) => [m.a, m.b])).toEqual([[0, 0]])
+    const excluded = matchBooks(a, b, { exclude: (ai, bi) => ai === 0 && bi === 0 })
+    expect(excluded.matches.map((m) => [m.a, m.b])).toEqual([[0, 1]])
   })
 
   it('never uses an event twice', () => {

@@ -40,6 +40,13 @@ export interface MatchResult {
   score: number
   /** why, in short phrases: `names 0.93/1.00`, `start 0 min apart`, `reverse fixture` */
   reasons: string[]
+  /**
+   * True when the score was taken with the sides crossed: the second event's home is the
+   * first's away (tennis books disagree on who is "home"). False when the sides were
+   * compared straight, and on a result decided before the names were compared (different
+   * sport, country or start).
+   */
+  swapped?: boolean
 }
 
 /**
@@ -214,7 +221,7 @@ export function compareEvents(a: PreparedEvent, b: PreparedEvent): MatchResult {
     names === straight ? `names ${fmt(hh)}/${fmt(aa)}` : `names ${fmt(ha)}/${fmt(ah)} (swapped)`,
   )
   const score = names * timeFactor
-  return { same: score >= MATCH_THRESHOLD, score, reasons }
+  return { same: score >= MATCH_THRESHOLD, score, reasons, swapped: names !== straight }
 }
 
 /** {@link compareEvents} on raw events; throws like {@link prepareEvent}. */
