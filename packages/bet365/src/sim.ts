@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { fractionalToDecimal } from '@oddsboard/model'
-import { mulberry32, silentLogger, type Logger, type SimServer } from '@oddsboard/feedkit'
+import {
+  mulberry32,
+  silentLogger,
+  type Logger,
+  type SharedWorld,
+  type SimServer,
+} from '@oddsboard/feedkit'
 import {
   decodeBody,
   decodeClientFrame,
@@ -28,6 +34,7 @@ import {
   type MatchState,
 } from './tennis'
 import { formatZapTime, TIME_TOPIC, TopicTree, type TopicNode } from './tree'
+import { renderWorld, type WorldRenderer } from './simWorld'
 
 /**
  * The Bet365 simulator: a `ws` server at `/zap/` that speaks the zap protocol exactly as the
@@ -79,6 +86,13 @@ export interface Bet365SimOptions {
   speed?: number
   /** Sessions to refuse with `111` (tests of the feed's rejected state). Default: none. */
   rejectSession?: (sessionId: string | null) => boolean
+  /**
+   * The shared simulated world (issue 9): its Bet365 matches are served beside the load
+   * (`simWorld.ts`), and a load match the world names as its own is played by the world
+   * only. The simulator retains the world from start to `close()`. Default: none (the load
+   * alone, as a lone simulator or a test runs it).
+   */
+  world?: SharedWorld
 }
 
 /** A running simulator, with controls for tests. */
@@ -93,6 +107,8 @@ export interface Bet365SimServer extends SimServer {
   tennisEvents(): string[]
   /** `IT`s of the football and Esoccer events currently played (empty before the first subscription). */
   footballEvents(): string[]
+  /** `IT`s of the shared world's events (empty without a world). */
+  worldEvents(): string[]
 }
 
 const SUBPROTOCOLS = ['zap-protocol-v1', 'zap-protocol-v2']
@@ -211,6 +227,15 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   while (insertAt + 1 < loadRecords.length && loadRecords[insertAt + 1]!.type !== 'CL') insertAt++
   loadRecords.splice(insertAt + 1, 0, ...navone)
   tree.apply({ kind: 'load', topic: INPLAY_2026_TOPIC, op: 'F', records: loadRecords })
+  // The load's recording moment: its newest `TU` (before any world match joins the tree).
+  let loadNewest = -Infinity
+  for (const n of tree.nodes()) {
+    const t = n.type === 'EV' ? parseBet365Time(n.fields.TU) : null
+    if (t !== null && t > loadNewest) loadNewest = t
+  }
+  /** Renders the shared world's matches, once started (see below); null without a world. */
+  let world: WorldRenderer | null = null
+  const worldOwns = (it: string): boolean => world?.owns(it) === true
   const isTennis = (node: TopicNode): boolean => {
     for (let p = node.parent; p !== null; p = p.parent)
       if (p.type === 'CL') return p.it === TENNIS_CL_IT
@@ -313,15 +338,11 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
 
   /** Moves every event's `TU` so the load's newest one is `now`: clocks read as recorded. */
   const rebase = (now: number): void => {
-    let newest = -Infinity
+    if (!Number.isFinite(loadNewest)) return
+    const shift = Math.floor((now - loadNewest) / 1000) * 1000
     for (const n of tree.nodes()) {
-      const t = n.type === 'EV' ? parseBet365Time(n.fields.TU) : null
-      if (t !== null && t > newest) newest = t
-    }
-    if (!Number.isFinite(newest)) return
-    const shift = Math.floor((now - newest) / 1000) * 1000
-    for (const n of tree.nodes()) {
-      const t = n.type === 'EV' ? parseBet365Time(n.fields.TU) : null
+      // The world's matches carry the world's clock, already read on today's clock.
+      const t = n.type === 'EV' && !worldOwns(n.it) ? parseBet365Time(n.fields.TU) : null
       if (t !== null) n.fields.TU = formatBet365Time(t + shift)
     }
   }
@@ -811,7 +832,7 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     for (const m of matches.values()) m.nextAt += shift
     rebase(now)
     for (const node of tree.nodes())
-      if (node.type === 'EV' && !isTennis(node)) addFootball(node, now)
+      if (node.type === 'EV' && !isTennis(node) && !worldOwns(node.it)) addFootball(node, now)
   }
 
   const tick = (): void => {
@@ -828,6 +849,21 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
       }
     }
     for (const m of [...football.values()]) if (football.has(m.evIt)) tickFootball(m, now)
+  }
+
+  if (options.world !== undefined) {
+    world = renderWorld(
+      options.world,
+      {
+        tree,
+        broadcast,
+        takeOver: (it) => {
+          matches.delete(it)
+          football.delete(it)
+        },
+      },
+      { logger },
+    )
   }
 
   const wss = new WebSocketServer({
@@ -912,7 +948,10 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
 
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve)
-    wss.once('error', reject)
+    wss.once('error', (e) => {
+      world?.close()
+      reject(e)
+    })
   })
   const heartbeat = setInterval(() => {
     if (frozen) return
@@ -922,11 +961,15 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   const ticker = setInterval(tick, Math.max(10, Math.min(100, 100 / speed)))
   const { port } = wss.address() as AddressInfo
   const host = options.host ?? '127.0.0.1'
-  logger.info({ port, matches: matches.size }, 'bet365 sim listening')
+  logger.info(
+    { port, matches: matches.size, worldMatches: world?.events().length ?? 0 },
+    'bet365 sim listening',
+  )
 
   return {
     url: `ws://${host}:${port}/zap/`,
     async close() {
+      world?.close()
       clearInterval(heartbeat)
       clearInterval(ticker)
       for (const ws of clients) ws.terminate()
@@ -944,6 +987,9 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     },
     footballEvents() {
       return [...football.keys()]
+    },
+    worldEvents() {
+      return world?.events() ?? []
     },
   }
 }
