@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import type { BookAdapter, SimServer } from '@oddsboard/feedkit'
+import type { BookAdapter, SharedWorld, SimServer } from '@oddsboard/feedkit'
 import { silentLogger } from '@oddsboard/feedkit'
 import { FakeFeed } from '@oddsboard/feedkit/testing'
 import type { Source } from '@oddsboard/model'
+import { SimulatedWorld } from '@oddsboard/simworld'
 import { loadConfig } from './config'
 import { buildFeeds } from './feeds'
 
 /** An adapter that records what the proxy asks of it. */
 function recordingAdapter(source: Source, failSim = false) {
-  const calls = { sims: [] as string[], feeds: [] as { url: string; config: unknown }[], closed: 0 }
+  const calls = {
+    worlds: [] as (SharedWorld | undefined)[],
+    sims: [] as string[],
+    feeds: [] as { url: string; config: unknown }[],
+    closed: 0,
+  }
   const adapter: BookAdapter<{ n: number }> = {
     source,
     liveUrl: `wss://${source}.example/live`,
@@ -22,6 +28,7 @@ function recordingAdapter(source: Source, failSim = false) {
       return new FakeFeed(source)
     },
     startSim: async (o): Promise<SimServer> => {
+      calls.worlds.push(o.world)
       if (failSim) throw new Error('port in use')
       const url = `ws://${o.host}:1234/${source}`
       calls.sims.push(url)
@@ -57,5 +64,29 @@ describe('buildFeeds', () => {
     await expect(buildFeeds(config, silentLogger)).rejects.toThrow('port in use')
     expect(a.calls.sims).toHaveLength(1)
     expect(a.calls.closed).toBe(1)
+  })
+
+  it('passes ONE shared world to every simulator and releases it on close', async () => {
+    const a = recordingAdapter('winamax')
+    const b = recordingAdapter('bet365')
+    const c = recordingAdapter('kwiff')
+    const config = loadConfig({ FEEDS: 'sim' }, [], [a.adapter, b.adapter, c.adapter])
+    const set = await buildFeeds(config, silentLogger)
+    const world = a.calls.worlds[0] as SimulatedWorld
+    expect(world).toBeInstanceOf(SimulatedWorld)
+    expect(b.calls.worlds).toEqual([world])
+    expect(c.calls.worlds).toEqual([world])
+    expect(world.matches('bet365').length).toBeGreaterThan(0)
+    expect(world.retainCount).toBe(1)
+    await set.close()
+    expect(world.retainCount).toBe(0)
+  })
+
+  it('creates no world when no book is simulated', async () => {
+    const a = recordingAdapter('winamax')
+    const config = loadConfig({ FEEDS: 'live' }, [], [a.adapter])
+    const set = await buildFeeds(config, silentLogger)
+    expect(a.calls.worlds).toEqual([])
+    await set.close()
   })
 })

@@ -1,0 +1,89 @@
+/**
+ * How each book turns the one true probability of a match into its prices (pure): its margin
+ * (overround) measured in the captures, a small slowly varying bias of its own, and its way of
+ * rounding (Bet365 and Kwiff: the UK fractional ladder; Winamax: decimal odds to 2 places).
+ */
+import type { Source } from '@oddsboard/model'
+import type { WorldSport } from '@oddsboard/feedkit'
+
+/**
+ * Each book's margin (overround: Σ implied probability − 1) on the main market, by sport.
+ * Measured on the project's captures by `measureCaptureMargins` (see `margins.test.ts`):
+ * - Winamax football 1X2: median 16.6 % over the 3-way main bets of
+ *   packages/winamax/fixtures/winamax-2025-11-04.ndjson.
+ * - Bet365 football "Fulltime Result" (MA 1777): median 8.7 %; tennis "To Win Match"
+ *   (MA 1763): median 6.7 %, both over packages/bet365/fixtures/inplay-2026-05-30-body.txt.
+ * - Kwiff: no whole market was captured (the README sample abridges two of three prices), so
+ *   Bet365's figures are used, a little under them (ASSUMED, as issue 9 asks: "in Bet365's
+ *   range").
+ * - Winamax tennis: no Winamax tennis capture; 7.5 % ASSUMED (between its football margin's
+ *   typical two-way equivalent and Bet365's).
+ */
+export const BOOK_MARGINS: Readonly<Record<WorldSport, Readonly<Record<Source, number>>>> = {
+  football: { winamax: 0.166, bet365: 0.087, kwiff: 0.08 },
+  tennis: { winamax: 0.075, bet365: 0.067, kwiff: 0.062 },
+}
+
+/**
+ * The UK fractional odds ladder, shortest first: the same steps as Kwiff's simulator
+ * (packages/kwiff/src/simWorld.ts `ODDS_LADDER`), which are the prices seen in the Bet365 2026
+ * load (`OD=` values such as 8/13, 12/5, 85/40 are all on it).
+ */
+export const FRACTIONAL_LADDER: readonly string[] = [
+  '1/100', '1/50', '1/33', '1/25', '1/20', '1/16', '1/14', '1/12', '1/10', '1/9', '1/8', '2/17',
+  '1/7', '2/13', '1/6', '2/11', '1/5', '2/9', '1/4', '2/7', '3/10', '1/3', '4/11', '2/5', '4/9',
+  '1/2', '8/15', '4/7', '8/13', '4/6', '8/11', '4/5', '5/6', '10/11', '1/1', '21/20', '11/10',
+  '6/5', '5/4', '11/8', '7/5', '6/4', '8/5', '13/8', '7/4', '9/5', '15/8', '2/1', '85/40',
+  '11/5', '9/4', '12/5', '5/2', '13/5', '11/4', '3/1', '10/3', '7/2', '4/1', '9/2', '5/1',
+  '11/2', '6/1', '13/2', '7/1', '15/2', '8/1', '17/2', '9/1', '10/1', '11/1', '12/1', '14/1',
+  '16/1', '18/1', '20/1', '25/1', '33/1', '40/1', '50/1', '66/1', '80/1', '100/1',
+] // prettier-ignore
+
+/** Exact decimal odds of a fractional price `n/d` (1 + n/d). */
+export function fractionalToDecimal(fraction: string): number {
+  const [n, d] = fraction.split('/').map(Number) as [number, number]
+  return 1 + n / d
+}
+
+const LADDER_DECIMALS = FRACTIONAL_LADDER.map(fractionalToDecimal)
+
+/**
+ * The longest ladder price not longer than `decimal` (books round in their own favour),
+ * clamped to the ladder's ends (1/100 .. 100/1).
+ * @returns the fraction text and its decimal odds rounded to 2 places, as Kwiff sends them
+ */
+export function toLadder(decimal: number): { fractional: string; odds: number } {
+  let i = 0
+  while (i + 1 < LADDER_DECIMALS.length && LADDER_DECIMALS[i + 1]! <= decimal + 1e-9) i++
+  return { fractional: FRACTIONAL_LADDER[i]!, odds: Math.round(LADDER_DECIMALS[i]! * 100) / 100 }
+}
+
+/** Winamax's rounding: decimal odds to 2 places, never under 1.01, capped at 500. */
+export function toWinamaxDecimal(decimal: number): number {
+  return Math.min(500, Math.max(1.01, Math.floor(decimal * 100 + 1e-6) / 100))
+}
+
+/**
+ * A book's prices from true probabilities: each probability is tilted by the book's bias
+ * (log-scale, per outcome), renormalized, scaled by 1 + margin (a proportional overround),
+ * inverted and rounded the book's way.
+ * @param probabilities true probabilities per outcome (sum 1)
+ * @param bias per-outcome log bias (small, e.g. ±0.03)
+ * @returns decimal odds per outcome and, for fractional books, their fractions
+ */
+export function bookOdds(
+  book: Source,
+  sport: WorldSport,
+  probabilities: readonly number[],
+  bias: readonly number[],
+): { odds: number[]; fractional?: string[] } {
+  const tilted = probabilities.map(
+    (p, i) => Math.min(0.995, Math.max(0.004, p)) * Math.exp(bias[i] ?? 0),
+  )
+  const total = tilted.reduce((s, p) => s + p, 0)
+  const margin = BOOK_MARGINS[sport][book]
+  const fair = tilted.map((p) => 1 / ((p / total) * (1 + margin)))
+  if (book === 'winamax') return { odds: fair.map(toWinamaxDecimal) }
+  const rungs = fair.map(toLadder)
+  return { odds: rungs.map((r) => r.odds), fractional: rungs.map((r) => r.fractional) }
+}
