@@ -11,17 +11,26 @@
  * `hot:live` the capture's outcomes that carry `hotUsers`, with their bets, matches and
  * parents; `match:<id>` that match; any other route an empty snapshot. The delta stream
  * (replay, then generated) starts once per socket, at its first subscription.
+ *
+ * With a shared world (issue 9; `world` option), the matches the world lists for Winamax are
+ * added to the routes that list them (`sport:1` football, `sport:5` tennis, `hot:live` while
+ * live, `match:<id>`), rendered as Winamax writes them (simWorld.ts), and each world change
+ * reaches every socket that knows the match as a field-level delta. A capture match the
+ * world takes over (`fixture.native.winamax`) is the world's alone: the replay's and the
+ * generator's frames about it are dropped.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { Socket } from 'socket.io'
 import { mulberry32, silentLogger } from '@oddsboard/feedkit'
-import type { Logger, SimServer } from '@oddsboard/feedkit'
+import type { Logger, SharedWorld, SimServer } from '@oddsboard/feedkit'
 import { CAPTURE_PATH, mFrames, readCapture } from './capture'
 import { decodeEventFrame, decodeMPayload, M_EVENT } from './codec'
 import type { RawEntity, WinamaxPayload } from './codec'
 import { WinamaxStore } from './normalize'
+import type { CaptureIndex, WorldUpdate } from './simWorld'
+import { mergeInto, WinamaxWorldView } from './simWorld'
 
 /** Winamax's Socket.IO path (captures/winamax header `url`). */
 export const WINAMAX_SIM_PATH = '/uof-sports-server/socket.io/'
@@ -41,6 +50,8 @@ export interface WinamaxSimOptions {
   tickMs?: number
   /** Capture to serve; default the package's fixture. */
   capturePath?: string
+  /** The shared simulated world whose Winamax matches are served beside the capture's. */
+  world?: SharedWorld
 }
 
 /**
@@ -87,6 +98,7 @@ interface SimData {
   template: WinamaxPayload
   deltas: { delay: number; payload: unknown }[]
   gen: GenTemplate
+  index: CaptureIndex
 }
 
 const cache = new Map<string, SimData>()
@@ -103,9 +115,40 @@ function loadSimData(path: string): SimData {
   // The generator's start: a store fed fresh copies of every frame (the template stays intact).
   const store = new WinamaxStore()
   for (const f of frames) store.apply(decodeMPayload(payloadOf(f.data)), f.t)
-  const data: SimData = { template, deltas, gen: generatorTemplate(store) }
+  const data: SimData = {
+    template,
+    deltas,
+    gen: generatorTemplate(store),
+    index: captureIndex(
+      template,
+      deltas.map((d) => d.payload as WinamaxPayload),
+    ),
+  }
   cache.set(path, data)
   return data
+}
+
+/** Which bets and outcomes belong to which capture match, over every frame. */
+function captureIndex(template: WinamaxPayload, deltas: WinamaxPayload[]): CaptureIndex {
+  const betsOfMatch = new Map<string, string[]>()
+  const outcomesOfBet = new Map<string, string[]>()
+  const matchOfBet = new Map<string, string>()
+  const betOfOutcome = new Map<string, string>()
+  for (const p of [template, ...deltas]) {
+    for (const [id, b] of Object.entries(p.bets ?? {})) {
+      if (b?.matchId === undefined || matchOfBet.has(id)) continue
+      const m = String(b.matchId)
+      matchOfBet.set(id, m)
+      betsOfMatch.set(m, [...(betsOfMatch.get(m) ?? []), id])
+    }
+    for (const [id, o] of Object.entries(p.outcomes ?? {})) {
+      if (o?.betId === undefined || betOfOutcome.has(id)) continue
+      const b = String(o.betId)
+      betOfOutcome.set(id, b)
+      outcomesOfBet.set(b, [...(outcomesOfBet.get(b) ?? []), id])
+    }
+  }
+  return { template, betsOfMatch, outcomesOfBet, matchOfBet, betOfOutcome }
 }
 
 function generatorTemplate(store: WinamaxStore): GenTemplate {
@@ -191,7 +234,22 @@ function subsetSnapshot(t: WinamaxPayload, matchIds: Set<string>): WinamaxPayloa
   return out
 }
 
-function snapshotFor(data: SimData, route: string, requestId: string): WinamaxPayload {
+/**
+ * The snapshot answering `route`: the capture's part (without what the world owns) and,
+ * with a world, the world's matches the route lists.
+ */
+function snapshotFor(
+  data: SimData,
+  route: string,
+  requestId: string,
+  view: WinamaxWorldView | undefined,
+): WinamaxPayload {
+  const capture = captureSnapshot(data, route, requestId)
+  if (view === undefined) return capture
+  return mergeInto(view.withoutOwned(capture), view.snapshotPart(route))
+}
+
+function captureSnapshot(data: SimData, route: string, requestId: string): WinamaxPayload {
   const t = data.template
   const [kind, arg = ''] = route.split(':', 2)
   if (kind === 'sport' && t.sports?.[arg] != null && t.sports[arg].matches !== undefined) {
@@ -373,6 +431,43 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
   const timers = new Set<NodeJS.Timeout>()
   let closed = false
   let connections = 0
+  // Sockets that subscribed: their routes and the world matches they have been sent.
+  const subscribers = new Map<Socket, { routes: Set<string>; known: Set<string> }>()
+  const world = options.world
+  const view =
+    world !== undefined
+      ? new WinamaxWorldView(world, data.index, mulberry32(seed ^ 0x3a3a), Date.now)
+      : undefined
+  const filtered = (payload: unknown): unknown =>
+    view === undefined ? payload : view.withoutOwned(payload as WinamaxPayload)
+  /** Sends a world update to each socket that knows the match or subscribed to a route listing it. */
+  const broadcast = (u: WorldUpdate): void => {
+    for (const [socket, s] of subscribers) {
+      if (!socket.connected) continue
+      if (s.known.has(u.matchId)) {
+        if (Object.keys(u.delta).length > 0) socket.emit(M_EVENT, u.delta)
+        if (u.removed) s.known.delete(u.matchId)
+      } else if (!u.removed && [...s.routes].some((r) => u.listedBy(r))) {
+        socket.emit(M_EVENT, u.full)
+        s.known.add(u.matchId)
+      }
+    }
+  }
+  let releaseWorld: (() => void) | undefined
+  let unsubscribeWorld: (() => void) | undefined
+  let worldTick: NodeJS.Timeout | undefined
+  if (world !== undefined && view !== undefined) {
+    releaseWorld = world.retain()
+    unsubscribeWorld = world.onChange((c) => {
+      if (closed) return
+      const u = view.change(c)
+      if (u !== undefined) broadcast(u)
+    })
+    worldTick = setInterval(() => {
+      for (const u of view.tick()) broadcast(u)
+    }, tickMs / speed)
+    logger.info({ matches: view.matchIds().length }, 'winamax simulator: world matches')
+  }
 
   const later = (ms: number, fn: () => void): void => {
     if (closed) return
@@ -397,7 +492,7 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
       }
       const prev = i === 0 ? 0 : data.deltas[i - 1]!.delay
       later((frame.delay - prev) / speed, () => {
-        send(frame.payload)
+        send(filtered(frame.payload))
         replay(i + 1)
       })
     }
@@ -405,7 +500,7 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
     const generate = () => {
       if (!socket.connected) return
       later(tickMs / speed, () => {
-        send(gen.next())
+        send(filtered(gen.next()))
         generate()
       })
     }
@@ -414,6 +509,7 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
 
   io.on('connection', (socket) => {
     connections++
+    socket.on('disconnect', () => subscribers.delete(socket))
     let streaming = false
     socket.on(M_EVENT, (request: unknown) => {
       const r = request as { route?: unknown; requestId?: unknown } | null
@@ -422,7 +518,11 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
         return
       }
       const requestId = typeof r.requestId === 'string' ? r.requestId : ''
-      socket.emit(M_EVENT, snapshotFor(data, r.route, requestId))
+      socket.emit(M_EVENT, snapshotFor(data, r.route, requestId, view))
+      const s = subscribers.get(socket) ?? { routes: new Set<string>(), known: new Set<string>() }
+      subscribers.set(socket, s)
+      s.routes.add(r.route)
+      for (const id of view?.listedIn(r.route) ?? []) s.known.add(id)
       logger.debug({ route: r.route, connection: connections }, 'sim: snapshot sent')
       if (!streaming) {
         streaming = true
@@ -431,13 +531,20 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
     })
   })
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject)
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject)
+      httpServer.listen(options.port ?? 0, host, () => {
+        httpServer.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    if (worldTick !== undefined) clearInterval(worldTick)
+    unsubscribeWorld?.()
+    releaseWorld?.()
+    throw err
+  }
   const port = (httpServer.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${WINAMAX_SIM_PATH}`
   logger.info({ url }, 'winamax simulator listening')
@@ -449,6 +556,9 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
       closed = true
       for (const t of timers) clearTimeout(t)
       timers.clear()
+      if (worldTick !== undefined) clearInterval(worldTick)
+      unsubscribeWorld?.()
+      releaseWorld?.()
       const done = io.close()
       httpServer.closeAllConnections()
       await done
