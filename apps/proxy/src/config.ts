@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
@@ -54,6 +55,12 @@ export interface ProxyConfig {
   ringSize: number
   /** Folder of the built web app (index.html + assets). */
   webDist: string
+  /**
+   * Absolute path of the folder where the proxy keeps what must survive a restart: the
+   * user's link/unlink decisions in `links.json` (`DATA_DIR`, default `./data` relative to
+   * the working directory at start-up).
+   */
+  dataDir: string
 }
 
 /** A configuration value that is not acceptable; the message names the variable and why. */
@@ -136,6 +143,9 @@ const TAIL_VARIABLES: Record<string, Variable> = {
   RELAY_COALESCE_MS: { description: 'delta coalescing window in ms, 1–50 (default 10)' },
   RELAY_RING_SIZE: { description: 'deltas kept for resume (default 2000)' },
   WEB_DIST: { description: 'folder of the built web app (default apps/web/dist)' },
+  DATA_DIR: {
+    description: 'folder for state kept across restarts: links.json (default ./data)',
+  },
 }
 
 /**
@@ -199,6 +209,18 @@ function proxySchema(books: readonly BookAdapter[]) {
     RELAY_COALESCE_MS: int(1, 50).default(10),
     RELAY_RING_SIZE: int(1, 100_000).default(2000),
     WEB_DIST: z.string().min(1).optional(),
+    DATA_DIR: z
+      .string()
+      .trim()
+      .refine((s) => !s.includes('\0'), 'must be a folder path')
+      .refine((s) => {
+        try {
+          return statSync(s).isDirectory()
+        } catch {
+          return true // created on the first write
+        }
+      }, 'must be a folder (it names a file)')
+      .default('data'),
   })
 }
 
@@ -303,6 +325,7 @@ export function loadConfig(
     coalesceMs: c.RELAY_COALESCE_MS,
     ringSize: c.RELAY_RING_SIZE,
     webDist: c.WEB_DIST ?? path.resolve(import.meta.dirname, '../../web/dist'),
+    dataDir: path.resolve(c.DATA_DIR),
   }
 }
 

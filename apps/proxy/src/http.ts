@@ -8,6 +8,8 @@ import type { Logger } from '@oddsboard/feedkit'
 import { silentLogger } from '@oddsboard/feedkit'
 import type { PriceHistory } from './history'
 import type { Hub } from './hub'
+import type { Linker } from './links'
+import type { LinkStore } from './linkStore'
 
 /** What the HTTP app serves. */
 export interface HttpAppOptions {
@@ -15,6 +17,15 @@ export interface HttpAppOptions {
   /** The price-history projection behind `/api/history`. */
   history: PriceHistory
   registry: Registry
+  /** Canonical events: `POST /api/links` records a decision through it. */
+  linker: Linker
+  /** The decisions `GET /api/links` lists. */
+  links: LinkStore
+  /**
+   * Origins allowed to call `/api/links` (the relay's, `effectiveOrigins`; `'*'` allows
+   * all). A request without `Origin` (not a browser) is allowed.
+   */
+  allowedOrigins: readonly string[]
   /** Folder of the built web app; `/` answers 503 with a hint while its index.html is missing. */
   webDist: string
   logger?: Logger
@@ -31,6 +42,18 @@ const historyQuery = z.object({
     .refine((ids) => ids.length <= HISTORY_MAX_IDS, `at most ${HISTORY_MAX_IDS} ids`)
     .optional(),
 })
+
+/** The body of `POST /api/links` (apps/proxy/README.md, "Links"). */
+const linkBody = z
+  .object(
+    {
+      action: z.enum(['link', 'unlink'], { message: 'action must be "link" or "unlink"' }),
+      a: z.string({ message: 'a must be an event id' }).min(1, 'a must be an event id').max(200),
+      b: z.string({ message: 'b must be an event id' }).min(1, 'b must be an event id').max(200),
+    },
+    { message: 'body must be a JSON object {"action","a","b"}' },
+  )
+  .refine((d) => d.a !== d.b, 'a and b must be two different events')
 
 /** Minimal headers: the app loads nothing from other origins, so it says so. */
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -54,6 +77,12 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
  *   with a history when `ids` is omitted; at most {@link HISTORY_MAX_IDS} selections, at
  *   most the model's PRICE_HISTORY_POINTS points each ({@link PriceHistory}); 400 for a
  *   bad query.
+ * - `POST /api/links` `{"action":"link"|"unlink","a":eventId,"b":eventId}` (two events of
+ *   different books): 200 `{"ok":true}` once the decision is saved and applied; 400
+ *   `{"error"}` naming what is wrong (bad JSON, bad field, the same event twice, two events
+ *   of one book); 403 when an `Origin` header names an origin outside `allowedOrigins`; 404
+ *   when an event id is not in the state; 413 over 4 KiB. `GET /api/links`:
+ *   `{"decisions":[{"action","a","b","at"}]}`, oldest first (403 likewise).
  * - `GET /healthz`: `{status, epoch, seq, feeds}`; 200 when at least one feed is live (or
  *   no feed is configured), else 503 with the same body, so a probe sees a dead upstream.
  * - `GET /metrics`: Prometheus text format.
@@ -61,7 +90,8 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
  *   without a file extension.
  */
 export function createHttpApp(options: HttpAppOptions): express.Express {
-  const { hub, history, registry, webDist } = options
+  const { hub, history, registry, webDist, linker, links } = options
+  const origins = new Set(options.allowedOrigins)
   const logger = options.logger ?? silentLogger
   const app = express()
   app.disable('x-powered-by')
@@ -86,6 +116,52 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         ? Object.fromEntries(entries.slice(0, HISTORY_MAX_IDS))
         : all,
     )
+  })
+
+  // the relay's origin rule: a browser on another site may not read or change decisions
+  app.use('/api/links', (req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store')
+    const origin = req.headers.origin
+    if (origin !== undefined && !origins.has('*') && !origins.has(origin)) {
+      logger.warn({ origin }, 'refused /api/links from an origin not allowed')
+      res.status(403).json({ error: 'origin not allowed' })
+      return
+    }
+    next()
+  })
+
+  app.get('/api/links', (_req, res) => {
+    res.json({ decisions: links.list() })
+  })
+
+  app.post('/api/links', express.json({ limit: '4kb' }), async (req, res) => {
+    const body = linkBody.safeParse(req.body)
+    if (!body.success) {
+      res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') })
+      return
+    }
+    const { action, a, b } = body.data
+    const ea = hub.state.event.get(a)
+    const eb = hub.state.event.get(b)
+    const unknown = [ea === undefined ? a : null, eb === undefined ? b : null].filter(
+      (x) => x !== null,
+    )
+    if (unknown.length > 0) {
+      res.status(404).json({ error: `unknown event: ${unknown.join(', ')}` })
+      return
+    }
+    if (ea!.source === eb!.source) {
+      res.status(400).json({ error: `a and b are both ${ea!.source} events: link two books` })
+      return
+    }
+    try {
+      await linker.decide(action, a, b)
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'could not save a link decision')
+      res.status(500).json({ error: 'could not save the decision' })
+      return
+    }
+    res.json({ ok: true })
   })
 
   app.get('/healthz', (_req, res) => {
@@ -128,6 +204,17 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   })
 
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    // express.json's own errors (body-parser): the client's fault, said without echoing the body
+    const type = (err as { type?: unknown }).type
+    const status = (err as { status?: unknown }).status
+    if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
+      const said: Record<string, string> = {
+        'entity.parse.failed': 'body is not valid JSON',
+        'entity.too.large': 'body over 4 KiB',
+      }
+      res.status(status).json({ error: said[type] ?? 'unreadable request body' })
+      return
+    }
     logger.error({ err: err.message }, 'http request failed')
     if (!res.headersSent) res.status(500).json({ error: 'internal error' })
   })

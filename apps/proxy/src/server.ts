@@ -6,6 +6,8 @@ import { effectiveOrigins } from './config'
 import { PriceHistory } from './history'
 import { createHttpApp } from './http'
 import { Hub } from './hub'
+import { Linker } from './links'
+import { LinkStore } from './linkStore'
 import { childLogger } from './logger'
 import { createMetrics } from './metrics'
 import { Relay } from './relay'
@@ -19,6 +21,10 @@ export interface RunningProxy {
   /** The price-history projection of the hub's deltas (`/api/history`). */
   history: PriceHistory
   relay: Relay
+  /** Canonical events: the matcher and the user's decisions, published on the hub. */
+  linker: Linker
+  /** The user's link/unlink decisions (`DATA_DIR/links.json`). */
+  links: LinkStore
   /** Stops the feeds, closes the simulators, closes ws clients with 1001, then the HTTP server. */
   close(): Promise<void>
 }
@@ -30,19 +36,24 @@ export interface StartOptions {
   /** Relay timers (defaults: ping 15 s, feeds 1 s). */
   pingIntervalMs?: number
   feedsIntervalMs?: number
+  /** The linker's debounce (default 1000 ms). */
+  linkDebounceMs?: number
 }
 
 /**
  * Starts the proxy: builds the feeds (and, in sim mode, their simulators), the hub, the
  * `/ws` relay and the HTTP app on one server listening on `config.host:config.port`, then
- * starts the feeds. Resolves once listening, with the actual URL.
- * @throws when the port cannot be bound or a simulator cannot start (nothing is left running).
+ * starts the feeds. Resolves once listening, with the actual URL. The user's link decisions
+ * are read from `config.dataDir` first.
+ * @throws when the port cannot be bound or a simulator cannot start (nothing is left running);
+ *   LinkStoreError naming the file when `DATA_DIR/links.json` cannot be read (nothing started).
  */
 export async function startProxy(
   config: ProxyConfig,
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningProxy> {
+  const links = await LinkStore.open(config.dataDir)
   let feeds: Feed[]
   let closeSims = async () => {}
   if (options.feeds !== undefined) {
@@ -62,6 +73,12 @@ export async function startProxy(
   for (const feed of feeds) hub.addFeed(feed)
   const history = new PriceHistory()
   hub.onDelta((d) => history.apply(d.message))
+  const linker = new Linker({
+    hub,
+    store: links,
+    logger: childLogger(logger, { component: 'links' }),
+    ...(options.linkDebounceMs !== undefined && { debounceMs: options.linkDebounceMs }),
+  })
 
   const server = createServer()
   try {
@@ -73,14 +90,16 @@ export async function startProxy(
       })
     })
   } catch (err) {
+    linker.close()
     hub.close()
     await closeSims()
     throw err
   }
   const port = (server.address() as AddressInfo).port
+  const allowedOrigins = effectiveOrigins(config, port)
   const relay = new Relay({
     hub,
-    allowedOrigins: effectiveOrigins(config, port),
+    allowedOrigins,
     maxBufferBytes: config.relayMaxBufferBytes,
     logger: childLogger(logger, { component: 'relay' }),
     ...(options.pingIntervalMs !== undefined && { pingIntervalMs: options.pingIntervalMs }),
@@ -94,6 +113,9 @@ export async function startProxy(
       hub,
       history,
       registry,
+      linker,
+      links,
+      allowedOrigins,
       webDist: config.webDist,
       logger: childLogger(logger, { component: 'http' }),
     }),
@@ -109,6 +131,8 @@ export async function startProxy(
     hub,
     history,
     relay,
+    linker,
+    links,
     close() {
       closing ??= (async () => {
         const stops = await Promise.allSettled(feeds.map((f) => f.stop()))
@@ -117,7 +141,9 @@ export async function startProxy(
             logger.warn({ err: String(s.reason) }, 'a feed failed to stop')
         await closeSims()
         await relay.close()
+        linker.close()
         hub.close()
+        await links.flush()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()

@@ -4,7 +4,7 @@ import type { Op } from './ops'
 /**
  * Messages of the relay protocol between the proxy and browsers, JSON over `ws://HOST:PORT/ws`
  * (shared/DESIGN.md, "Relay protocol"; modelled on Centrifugo's epoch + offset streams;
- * apps/proxy/README.md, "Relay protocol", is the reference for version 2).
+ * apps/proxy/README.md, "Relay protocol", is the reference for version 3).
  */
 
 /**
@@ -12,11 +12,14 @@ import type { Op } from './ops'
  * (`snapshot` or `resumed`) carries it in `protocol`; a client that gets another value (or
  * none: version 1 had no such field) must stop and say so rather than guess.
  *
- * Version 2 (this one): one resume path, the position in the URL (`/ws?epoch=E&seq=N`);
- * a resumed connection opens with a `resumed` message; the only client message is
+ * Version 3 (this one): version 2 plus a new entity kind, `canonical` (one real match across
+ * books, `CanonicalEvent`), in snapshots (after selections) and in delta ops (upserts and
+ * removes like any entity); a version-2 client would not know what to do with it.
+ * Version 2: one resume path, the position in the URL (`/ws?epoch=E&seq=N`); a resumed
+ * connection opens with a `resumed` message; the only client message is
  * `{"type":"snapshot"}`. Version 1 also took a `{"type":"resume"}` message.
  */
-export const RELAY_PROTOCOL = 2
+export const RELAY_PROTOCOL = 3
 
 /** Connection state of one upstream feed. */
 export type FeedState = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'down'
@@ -50,7 +53,7 @@ export interface SnapshotMessage {
   /** Changes whenever the proxy restarts or rebuilds its state. */
   epoch: string
   seq: number
-  /** Parents first: sports, competitions, events, markets, selections. */
+  /** Parents first: sports, competitions, events, markets, selections, then canonical events. */
   entities: Entity[]
   feeds: FeedStatus[]
 }

@@ -84,8 +84,8 @@ describe('RelayClient', () => {
   it.each([
     [
       'a snapshot of another version',
-      { type: 'snapshot', protocol: 3, epoch: 'E', seq: 1, entities: [], feeds: [] },
-      'version 3',
+      { type: 'snapshot', protocol: 99, epoch: 'E', seq: 1, entities: [], feeds: [] },
+      'version 99',
     ],
     [
       'a version 1 snapshot (no protocol)',
