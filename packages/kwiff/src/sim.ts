@@ -5,18 +5,23 @@
  * a refused websocket upgrade with HTTP 400, a refused poll with 403; Kwiff itself answers 403,
  * seed 002 "Troubleshooting"),
  * pushes `42["response",{user}]` before the namespace `40` (seed 002 "Initial Message
- * Sequence"), and answers `command` events through acks with data from {@link SimWorld}.
+ * Sequence"), and answers `command` events through acks with data from {@link KwiffSimWorld}.
  * Some answers are slow (beyond a typical ack timeout) or error replies, at configurable rates.
+ *
+ * With a shared world (issue 9; `world` option), the matches the world lists for Kwiff are
+ * answered beside the simulator's own events (simShared.ts); a sample event the world takes
+ * over (`fixture.native.kwiff`) is served in the world's version only.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { IncomingMessage } from 'node:http'
 import { Server } from 'socket.io'
-import type { Logger, SimServer } from '@oddsboard/feedkit'
+import type { Logger, SharedWorld, SimServer } from '@oddsboard/feedkit'
 import { mulberry32, silentLogger } from '@oddsboard/feedkit'
-import { SimWorld } from './simWorld'
+import { KwiffSharedView } from './simShared'
+import { KwiffSimWorld } from './simWorld'
 
-export { SimWorld } from './simWorld'
+export { KwiffSimWorld } from './simWorld'
 
 /** Options of {@link startKwiffSim}. */
 export interface KwiffSimOptions {
@@ -40,6 +45,8 @@ export interface KwiffSimOptions {
    * `0`, `42["response",…]`, `40`; `'after-connect'` gives `0`, `40`, `42["response",…]`.
    */
   responseOrder?: 'before-connect' | 'after-connect'
+  /** The shared simulated world whose Kwiff matches are served beside the simulator's own. */
+  world?: SharedWorld
 }
 
 /** What the simulator saw of one accepted handshake (tests: the client's headers). */
@@ -67,7 +74,7 @@ export type KwiffSimFault = 'slow' | 'error' | 'malformed' | 'bad-event' | 'vani
 /** Test hooks of a running simulator. */
 export interface KwiffSimControl {
   /** The world: inspect events, `remove(id)`, `setOdds(...)`, `step()`. */
-  readonly world: SimWorld
+  readonly world: KwiffSimWorld
   /** Changes the fault rates from now on. */
   setRates(rates: { failureRate?: number; slowRate?: number }): void
   /** Commands received so far, by message (e.g. `{'event:list': 3}`). */
@@ -137,11 +144,13 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
   const slowMs = options.slowMs ?? 10_000
   const tickMs = options.tickMs ?? 1000
   const faults = mulberry32(seed ^ 0x5eed)
-  const world = new SimWorld({ seed, baseTime: Date.now(), tickMs: tickMs || 1000 })
+  const world = new KwiffSimWorld({ seed, baseTime: Date.now(), tickMs: tickMs || 1000 })
   const counts: Record<string, number> = {}
   const timers = new Set<NodeJS.Timeout>()
   const accepted: KwiffSimHandshake[] = []
   const received: KwiffSimCommand[] = []
+  const shared = options.world !== undefined ? new KwiffSharedView(options.world) : undefined
+  const releaseWorld = options.world?.retain()
 
   const http = createServer()
   const io = new Server(http, {
@@ -208,17 +217,22 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
       const country = payload.country ?? 'GB'
       if (typeof sportId !== 'number') return error('BAD_REQUEST', 'sportId must be a number')
       const events = COUNTRIES.has(String(country))
-        ? world
-            .events()
-            .filter((e) => e.sportId === sportId)
-            .sort((a, b) => a.startTick - b.startTick || a.id - b.id)
-            .map((e) => world.render(e, false))
+        ? [
+            ...world
+              .events()
+              .filter((e) => e.sportId === sportId && shared?.owns(e.id) !== true)
+              .sort((a, b) => a.startTick - b.startTick || a.id - b.id)
+              .map((e) => world.render(e, false)),
+            ...(shared?.list(sportId) ?? []),
+          ]
         : []
       return { timestamp, data: { events } }
     }
     if (message === 'event:get') {
       const id = Number(payload.eventId)
-      const ev = world.get(id)
+      const fromWorld = shared?.get(id)
+      if (fromWorld !== undefined) return { timestamp, data: { result: fromWorld } }
+      const ev = shared?.owns(id) === true ? undefined : world.get(id)
       if (ev === undefined) return error('NOT_FOUND', `no event ${String(payload.eventId)}`)
       return { timestamp, data: { result: world.render(ev, true) } }
     }
@@ -269,16 +283,26 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
   let tick: NodeJS.Timeout | undefined
   if (tickMs > 0) tick = setInterval(() => world.step(), tickMs)
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject)
+      http.listen(options.port ?? 0, host, () => {
+        http.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    if (tick !== undefined) clearInterval(tick)
+    shared?.close()
+    releaseWorld?.()
+    throw err
+  }
   const { port } = http.address() as AddressInfo
   const url = `http://${host}:${port}/socket.io/`
-  logger.info({ url, events: world.events().length }, 'kwiff simulator listening')
+  logger.info(
+    { url, events: world.events().length, worldEvents: options.world?.matches('kwiff').length },
+    'kwiff simulator listening',
+  )
 
   let closing: Promise<void> | undefined
   return {
@@ -306,6 +330,8 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
     close() {
       closing ??= (async () => {
         if (tick !== undefined) clearInterval(tick)
+        shared?.close()
+        releaseWorld?.()
         for (const t of timers) clearTimeout(t)
         timers.clear()
         io.disconnectSockets(true)

@@ -8,18 +8,18 @@ import {
   ODDS_LADDER,
   offerOverround,
   OVERROUND_BAND,
-  SimWorld,
+  KwiffSimWorld,
 } from './simWorld'
 
 const opts = { seed: 7, baseTime: Date.UTC(2026, 10, 22, 20, 0), tickMs: 1000 }
 
-function snapshot(w: SimWorld): string {
+function snapshot(w: KwiffSimWorld): string {
   return JSON.stringify(w.events().map((e) => w.render(e, true)))
 }
 
-describe('SimWorld', () => {
+describe('KwiffSimWorld', () => {
   it('starts with 40–80 events across football, basketball and tennis, in Kwiff shape', () => {
-    const w = new SimWorld(opts)
+    const w = new KwiffSimWorld(opts)
     const events = w.events()
     expect(events.length).toBeGreaterThanOrEqual(40)
     expect(events.length).toBeLessThanOrEqual(80)
@@ -34,7 +34,7 @@ describe('SimWorld', () => {
   })
 
   it('carries the sample event with its real ids and prices', () => {
-    const w = new SimWorld(opts)
+    const w = new KwiffSimWorld(opts)
     const ev = parseEventGetReply([
       { timestamp: 1, data: { result: w.render(w.get(10748848)!, true) } },
     ]).event
@@ -55,9 +55,9 @@ describe('SimWorld', () => {
   })
 
   it('is deterministic given its seed, and differs with another seed', () => {
-    const a = new SimWorld(opts)
-    const b = new SimWorld(opts)
-    const c = new SimWorld({ ...opts, seed: 8 })
+    const a = new KwiffSimWorld(opts)
+    const b = new KwiffSimWorld(opts)
+    const c = new KwiffSimWorld({ ...opts, seed: 8 })
     for (let i = 0; i < 50; i++) {
       a.step()
       b.step()
@@ -68,7 +68,7 @@ describe('SimWorld', () => {
   })
 
   it('moves odds, starts and ends matches, and brings new fixtures', () => {
-    const w = new SimWorld(opts)
+    const w = new KwiffSimWorld(opts)
     const before = snapshot(w)
     const firstIds = new Set(w.events().map((e) => e.id))
     const stageOf = (id: number) => (w.render(w.get(id)!, false) as { stage: number }).stage
@@ -84,7 +84,7 @@ describe('SimWorld', () => {
   })
 
   it('keeps its books near a real margin as prices drift: almost never an arbitrage', () => {
-    const w = new SimWorld(opts)
+    const w = new KwiffSimWorld(opts)
     let seen = 0
     let negative = 0
     let outside = 0
@@ -108,7 +108,7 @@ describe('SimWorld', () => {
   })
 
   it('prices the sample event as a plausible book (5/1, 11/2, 4/11)', () => {
-    const w = new SimWorld(opts)
+    const w = new KwiffSimWorld(opts)
     const main = w.get(10748848)!.offers[0]!
     expect(main.outcomes.map((o) => ODDS_LADDER[o.step])).toEqual(['5/1', '11/2', '4/11'])
     const over = offerOverround(main)
@@ -123,7 +123,7 @@ describe('SimWorld', () => {
   })
 
   it('carries what the normalizer needs: sport keys, typed markets, one main, outcomes', () => {
-    const w = new SimWorld(opts)
+    const w = new KwiffSimWorld(opts)
     for (let i = 0; i < 60; i++) w.step()
     const events = parseEventListReply([
       { timestamp: 1, data: { events: w.events().map((e) => w.render(e, true)) } },

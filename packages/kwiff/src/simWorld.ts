@@ -67,7 +67,8 @@ export interface SimEvent {
   betBuilderEnabled: boolean
 }
 
-interface CompetitionDef {
+/** One competition the simulator's own world fills with fixtures. */
+export interface CompetitionDef {
   sportId: number
   id: number
   competitionId: number
@@ -167,6 +168,12 @@ const COMPETITIONS: CompetitionDef[] = [
   },
 ] // prettier-ignore
 
+/**
+ * The competitions of the simulator's own world (sport, ids, name as Kwiff writes it); the
+ * shared world's events of the same sport and name share their ids (simShared.ts).
+ */
+export const KWIFF_COMPETITIONS: readonly CompetitionDef[] = COMPETITIONS
+
 /** How long a match stays live, in ticks, per sport. */
 const LIVE_TICKS: Record<number, [number, number]> = {
   [KWIFF_SPORTS.football]: [90, 180],
@@ -189,7 +196,7 @@ export function offerOverround(offer: { outcomes: readonly { step: number }[] })
 }
 
 /** The options of a world. */
-export interface SimWorldOptions {
+export interface KwiffSimWorldOptions {
   seed?: number
   /** Epoch ms of tick 0; start dates are `baseTime + startTick * tickMs`. */
   baseTime: number
@@ -198,7 +205,7 @@ export interface SimWorldOptions {
 }
 
 /** The simulated fixture list and its evolution; see the module comment. */
-export class SimWorld {
+export class KwiffSimWorld {
   /** The current tick. */
   tick = 0
   private readonly rng: () => number
@@ -208,7 +215,7 @@ export class SimWorld {
   private nextOutcomeId = 1_250_000_000
   private nextTeamId = 5_000
 
-  constructor(private readonly opts: SimWorldOptions) {
+  constructor(private readonly opts: KwiffSimWorldOptions) {
     this.rng = mulberry32(opts.seed ?? 1)
     this.addSampleEvents()
     for (const def of COMPETITIONS) {
