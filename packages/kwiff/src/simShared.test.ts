@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { applyOps, emptyState } from '@oddsboard/model'
 import type { EntityState, Event } from '@oddsboard/model'
-import type { Feed, WorldMatch } from '@oddsboard/feedkit'
+import type { Feed, WorldChange, WorldMatch } from '@oddsboard/feedkit'
+import { createSharedWorld } from '@oddsboard/simworld'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { createKwiffFeed } from './feed'
 import type { KwiffSimServer } from './sim'
@@ -144,5 +145,55 @@ describe('the Kwiff simulator renders the shared world', () => {
     await sim.close()
     sim = undefined
     expect(world.users).toBe(0)
+  })
+
+  it('the real shared world: its Kwiff matches reach the feed at its fractional prices, and a repricing follows', async () => {
+    let t = Date.now()
+    const world = createSharedWorld({ seed: 5, now: () => t })
+    const listed = world.matches('kwiff')
+    expect(listed.length).toBeGreaterThan(0)
+    sim = await startKwiffSim({ tickMs: 0, failureRate: 0, slowRate: 0, world })
+    feed = createKwiffFeed({ url: sim.url, refreshMs: 100, ackTimeoutMs: 2_000 })
+    let state = emptyState() as EntityState
+    feed.onOps((ops) => {
+      state = applyOps(state, ops)
+    })
+    feed.start()
+    await until(() => feed!.status().state === 'live', 'live')
+    const name = (m: WorldMatch) => {
+      const [h, a] = [m.fixture.home.kwiff, m.fixture.away.kwiff]
+      return m.fixture.swapped?.kwiff === true ? `${a} v ${h}` : `${h} v ${a}`
+    }
+    const oddsOf = (id: string) =>
+      world.prices('kwiff', id)!.fractional!.map((f) => {
+        const [n, d] = f.split('/').map(Number) as [number, number]
+        return Math.round((1 + n / d) * 100) / 100
+      })
+    for (const m of listed) {
+      const ev = eventNamed(state, name(m))
+      expect(ev, name(m)).toBeDefined()
+      expect(state.sport.get(ev!.sportId)?.key).toBe(m.fixture.sport)
+      expect(selectionsOf(state, ev!.id).map((s) => s.odds)).toEqual(oddsOf(m.fixture.id))
+      const native = m.fixture.native?.kwiff
+      if (native !== undefined) expect(ev!.id).toBe(`kwiff:e${native}`)
+    }
+    let moved: string | undefined
+    world.onChange((c: WorldChange) => {
+      if (c.type === 'prices' && c.book === 'kwiff') moved ??= c.id
+    })
+    for (let i = 0; i < 900 && moved === undefined; i++) {
+      t += 1_000
+      world.tick()
+    }
+    expect(moved).toBeDefined()
+    const m = world.match(moved!)!
+    await until(() => {
+      const ev = eventNamed(state, name(m))
+      return (
+        ev !== undefined &&
+        JSON.stringify(selectionsOf(state, ev.id).map((s) => s.odds)) ===
+          JSON.stringify(oddsOf(m.fixture.id))
+      )
+    }, 'the repricing')
   })
 })

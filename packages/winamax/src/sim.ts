@@ -13,8 +13,8 @@
  * (replay, then generated) starts once per socket, at its first subscription.
  *
  * With a shared world (issue 9; `world` option), the matches the world lists for Winamax are
- * added to the routes that list them (`sport:1` football, `sport:5` tennis, `hot:live` while
- * live, `match:<id>`), rendered as Winamax writes them (simWorld.ts), and each world change
+ * added to the routes that list them (`sport:1` football, `sport:5` tennis, `hot:live` all
+ * of them, as their outcomes carry `hotUsers`, `match:<id>`), rendered as Winamax writes them (simWorld.ts), and each world change
  * reaches every socket that knows the match as a field-level delta. A capture match the
  * world takes over (`fixture.native.winamax`) is the world's alone: the replay's and the
  * generator's frames about it are dropped.

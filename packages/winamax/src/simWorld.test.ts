@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { applyOps, emptyState } from '@oddsboard/model'
 import type { EntityState, Event } from '@oddsboard/model'
-import type { Feed, SimServer, WorldMatch } from '@oddsboard/feedkit'
+import type { Feed, SimServer, WorldChange, WorldMatch } from '@oddsboard/feedkit'
+import { createSharedWorld } from '@oddsboard/simworld'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { createWinamaxFeed } from './feed'
 import { startWinamaxSim } from './sim'
@@ -207,6 +208,54 @@ describe('the Winamax simulator renders the shared world', () => {
     expect(seen.state.market.has('winamax:b530074737')).toBe(false)
     expect(seen.state.selection.has('winamax:o1668961121')).toBe(false)
     expect([...seen.state.market.values()].filter((m) => m.eventId === ev.id)).toHaveLength(1)
+  })
+
+  it('the real shared world: its Winamax matches reach the feed at its prices, and a repricing follows', async () => {
+    let t = Date.now()
+    const world = createSharedWorld({ seed: 5, now: () => t })
+    const listed = world.matches('winamax')
+    expect(listed.length).toBeGreaterThan(0)
+    sim = await startWinamaxSim({ speed: 20, world })
+    // The default routes (sport:1, hot:live): the world's tennis comes with hot:live.
+    feed = createWinamaxFeed({ url: sim.url })
+    const seen = follow(feed)
+    feed.start()
+    await until(() => feed!.status().state === 'live', 'live')
+    expect(listed.some((m) => m.fixture.sport === 'tennis')).toBe(true)
+    const title = (m: WorldMatch) => {
+      const [h, a] = [m.fixture.home.winamax, m.fixture.away.winamax]
+      return m.fixture.swapped?.winamax === true ? `${a} - ${h}` : `${h} - ${a}`
+    }
+    const roundedOdds = (id: string) =>
+      world.prices('winamax', id)!.odds.map((o) => Math.round(o * 100) / 100)
+    for (const m of listed) {
+      const ev = eventNamed(seen.state, title(m))
+      expect(ev, title(m)).toBeDefined()
+      expect(seen.state.sport.get(ev!.sportId)?.key).toBe(m.fixture.sport)
+      expect(selectionsOf(seen.state, ev!.id).map((s) => s.odds)).toEqual(roundedOdds(m.fixture.id))
+      // A capture match the world took over keeps its id, once.
+      const native = m.fixture.native?.winamax
+      if (native !== undefined) expect(ev!.id).toBe(`winamax:m${native}`)
+    }
+    // The world reprices Winamax within a few minutes of its clock.
+    let moved: string | undefined
+    world.onChange((c: WorldChange) => {
+      if (c.type === 'prices' && c.book === 'winamax') moved ??= c.id
+    })
+    for (let i = 0; i < 900 && moved === undefined; i++) {
+      t += 1_000
+      world.tick()
+    }
+    expect(moved).toBeDefined()
+    const m = world.match(moved!)!
+    await until(() => {
+      const ev = eventNamed(seen.state, title(m))
+      return (
+        ev !== undefined &&
+        JSON.stringify(selectionsOf(seen.state, ev.id).map((s) => s.odds)) ===
+          JSON.stringify(roundedOdds(m.fixture.id))
+      )
+    }, 'the repricing')
   })
 
   it('without a world the simulator serves the capture alone', async () => {

@@ -91,14 +91,13 @@ interface Rendered {
   clockSent: number
   /** Goals at half time, once the world has been seen at half time or later from 1H. */
   halfTime?: readonly [number, number]
-  live: boolean
 }
 
 /** What one world change means for the sockets. */
 export interface WorldUpdate {
   /** The Winamax match id. */
   matchId: string
-  /** Whether a route lists this match now (`sport:<id>`, `hot:live` while live, `match:<id>`). */
+  /** Whether a route lists this match (`sport:<id>`, `hot:live`, `match:<id>`). */
   listedBy(route: string): boolean
   /** Everything about the match (with its parents), for a socket that does not know it yet. */
   full: WinamaxPayload
@@ -266,9 +265,14 @@ export class WinamaxWorldView {
     return { matchId: r.matchId, listedBy: () => false, full: delta, delta, removed: true }
   }
 
+  /**
+   * Whether `route` lists a world match: `sport:<its sport>`, `match:<its id>`, and
+   * `hot:live`, which the simulator answers with every match that has outcomes carrying
+   * `hotUsers` (sim.ts), as every world match's outcomes do; so a feed on the default routes
+   * (`sport:1`, `hot:live`) also gets the world's tennis.
+   */
   private listed(r: Rendered, route: string): boolean {
-    if (route === `sport:${r.sportId}` || route === `match:${r.matchId}`) return true
-    return route === 'hot:live' && r.live
+    return route === `sport:${r.sportId}` || route === `match:${r.matchId}` || route === 'hot:live'
   }
 
   /** Everything about a rendered match, with its parents (and the capture's bets it replaces). */
@@ -348,7 +352,6 @@ export class WinamaxWorldView {
       outcomes: {},
       odds: {},
       clockSent: 0,
-      live: false,
     }
     // hotUsers: a few dozen to a few thousand punters, more on the favourite.
     const prices = this.world.prices(BOOK, f.id)
@@ -471,7 +474,6 @@ export class WinamaxWorldView {
     r.bet = bet
     r.outcomes = outcomes
     r.odds = odds
-    r.live = live
     return p
   }
 
