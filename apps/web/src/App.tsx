@@ -9,6 +9,7 @@ import { HotView } from './views/HotView'
 import { LiveView } from './views/LiveView'
 import { MarketsView } from './views/MarketsView'
 import { MoversView } from './views/MoversView'
+import { CompareView } from './views/CompareView'
 import { TennisView } from './views/TennisView'
 
 const TABS: Record<ViewId, { label: string; render: () => ReactNode }> = {
@@ -17,6 +18,7 @@ const TABS: Record<ViewId, { label: string; render: () => ReactNode }> = {
   tennis: { label: 'Tennis', render: () => <TennisView /> },
   markets: { label: 'Markets', render: () => <MarketsView /> },
   movers: { label: 'Movers', render: () => <MoversView /> },
+  compare: { label: 'Compare', render: () => <CompareView /> },
 }
 
 const darkQuery =
@@ -43,14 +45,14 @@ function isTyping(t: EventTarget | null): boolean {
   )
 }
 
-/** Keyboard: 1–5 views, j/k or ↓/↑ rows, Enter expands, f pins, / search, Esc clears, t theme, o odds, p implied, ? help. */
+/** Keyboard: 1–6 views, j/k or ↓/↑ rows, Enter expands, f pins, / search, Esc clears, t theme, o odds, p implied, ? help. */
 function onKey(e: KeyboardEvent): void {
   if (e.ctrlKey || e.metaKey || e.altKey) return
   if (isTyping(e.target)) return
   const k = e.key
   const n = Number(k)
   if (Number.isInteger(n) && n >= 1 && n <= VIEWS.length) {
-    setUrl((u) => ({ ...u, view: VIEWS[n - 1]!, sort: null }), true)
+    setUrl((u) => ({ ...u, view: VIEWS[n - 1]!, sort: null, event: null }), true)
   } else if (k === 'j' || k === 'ArrowDown') activeTable.current?.move(1)
   else if (k === 'k' || k === 'ArrowUp') activeTable.current?.move(-1)
   else if (k === 'PageDown') activeTable.current?.move(15)
@@ -118,12 +120,19 @@ function Help() {
         <li>
           Hover a price for its history chart; Enter or double-click a row for all its outcomes.
         </li>
+        <li>
+          Compare (6): one row per match listed by two or three books; each book&apos;s price per
+          outcome, the <span className="cmp-price best inline">best</span> one boxed and bold. Best
+          mgn = Σ 1/best − 1 over the outcomes; below 0 it is a{' '}
+          <span className="surebet inline">✓ SURE</span>bet. Enter a row for the stake split and
+          which book moved first; ⇄ beside a match in another view opens its Compare row.
+        </li>
       </ul>
       <h2>Keys</h2>
       <table className="keys">
         <tbody>
           <tr>
-            <td>1 – 5</td>
+            <td>1 – 6</td>
             <td>switch view</td>
           </tr>
           <tr>
@@ -179,7 +188,7 @@ export function App({ bench }: { bench?: { rows: number; rate: number } }) {
     return () => window.removeEventListener('keydown', onKey)
   }, [])
   return (
-    <div className="app" data-testid="app">
+    <div className="app" data-testid="app" data-view={view}>
       <header className="topbar">
         <div className="brand">oddsboard</div>
         <nav className="tabs" role="tablist" data-testid="tabs">
@@ -191,7 +200,7 @@ export function App({ bench }: { bench?: { rows: number; rate: number } }) {
               aria-selected={v === view}
               className={v === view ? 'tab active' : 'tab'}
               data-testid={`tab-${v}`}
-              onClick={() => setUrl((u) => ({ ...u, view: v, sort: null }), true)}
+              onClick={() => setUrl((u) => ({ ...u, view: v, sort: null, event: null }), true)}
               title={`${TABS[v].label} (${i + 1})`}
             >
               <span className="key">{i + 1}</span> {TABS[v].label}
@@ -239,7 +248,7 @@ export function App({ bench }: { bench?: { rows: number; rate: number } }) {
           <span className="stale-badge inline">stale</span> book feed stale
         </span>
         <span className="muted">
-          1–5 views · j/k rows · Enter expand · f pin · / search · Esc clear · ? help
+          1–6 views · j/k rows · Enter expand · f pin · / search · Esc clear · ? help
         </span>
       </footer>
       <HoverCard />

@@ -1,4 +1,4 @@
-import { decimalToFractional, isTennisScore, type Event } from '@oddsboard/model'
+import { decimalToFractional, isTennisScore, type Event, type Source } from '@oddsboard/model'
 
 /**
  * Odds as text: decimal with 2 decimals (e.g. "5.50"), or 3 when 2 would hide the price
@@ -82,4 +82,22 @@ export function priceAxisWidth(
   let longest = 0
   for (const l of labels ?? []) longest = Math.max(longest, l.length)
   return Math.ceil(ticksAndGap + Math.max(4, longest) * charPx)
+}
+
+/** A book's display name: "Winamax", "Bet365", "Kwiff". */
+export function bookName(source: Source): string {
+  return source === 'winamax' ? 'Winamax' : source === 'bet365' ? 'Bet365' : 'Kwiff'
+}
+
+/** A lag between two books' moves, ms → "+3.2 s" under a minute, "+2m 05s" beyond. */
+export function formatLag(ms: number): string {
+  const s = Math.max(0, ms) / 1000
+  if (s < 60) return `+${s.toFixed(1)} s`
+  const whole = Math.round(s)
+  return `+${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`
+}
+
+/** An amount of money to the cent with thousands separators, e.g. 1234.5 → "1,234.50". */
+export function formatMoney(amount: number): string {
+  return amount.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 }

@@ -20,6 +20,9 @@ describe('URL state', () => {
       fractional: true,
       window: 15,
       sort: { id: 'home', desc: true },
+      event: 'bet365:190321250',
+      stake: 250.5,
+      step: 0.5,
     }
     const qs = formatUrlState(s)
     expect(parseUrlState(`?${qs}`)).toEqual(s)
@@ -39,6 +42,16 @@ describe('URL state', () => {
     expect(s.window).toBe(5)
     expect(s.books).toEqual(['kwiff'])
     expect(s.sort).toBeNull()
+  })
+
+  it('reads the Compare view, its event, stake and step; a bad stake or step falls back', () => {
+    const s = parseUrlState('?view=compare&event=kwiff:e7&stake=40&step=5')
+    expect(s).toMatchObject({ view: 'compare', event: 'kwiff:e7', stake: 40, step: 5 })
+    const bad = parseUrlState('?stake=-3&step=0.001')
+    expect(bad.stake).toBe(DEFAULT_URL_STATE.stake)
+    expect(bad.step).toBe(DEFAULT_URL_STATE.step)
+    expect(parseUrlState('?stake=1e9').stake).toBe(DEFAULT_URL_STATE.stake)
+    expect(formatUrlState({ ...DEFAULT_URL_STATE, view: 'compare' })).toBe('view=compare')
   })
 
   it('clears every filter in one action but keeps view and display settings', () => {

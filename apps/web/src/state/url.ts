@@ -5,8 +5,8 @@ import { SOURCES, isSportKey, type Source, type SportKey } from '@oddsboard/mode
  * bookmarked or shared. Pure: parse and format only (the store that holds it is `uiStore`).
  */
 
-/** The dashboard's views, in keyboard order (keys 1–5). */
-export const VIEWS = ['live', 'hot', 'tennis', 'markets', 'movers'] as const
+/** The dashboard's views, in keyboard order (keys 1–6). */
+export const VIEWS = ['live', 'hot', 'tennis', 'markets', 'movers', 'compare'] as const
 export type ViewId = (typeof VIEWS)[number]
 
 /** Windows of the movers panel, minutes. */
@@ -23,7 +23,8 @@ export interface SortSpec {
  * Everything that is kept in the URL, so a view can be bookmarked or shared.
  * URL parameters: `view`, `sport` (comma list of sport keys), `comp` (comma list of
  * competition ids), `book` (comma list of sources), `q` (free text), `live=1`,
- * `odds=frac`, `window` (movers minutes), `sort` (`column:asc|desc`).
+ * `odds=frac`, `window` (movers minutes), `sort` (`column:asc|desc`); Compare view: `event`
+ * (an event id whose row is scrolled to and highlighted), `stake` and `step` (stake split).
  */
 export interface UrlState {
   view: ViewId
@@ -40,7 +41,19 @@ export interface UrlState {
   window: MoverWindow
   /** Null = the view's default order. */
   sort: SortSpec | null
+  /** Compare view: the event (any member's id) whose row is scrolled to and highlighted; null = none. */
+  event: string | null
+  /** Compare view: total stake to split over the outcomes, in currency units (> 0). */
+  stake: number
+  /** Compare view: each stake is rounded to a multiple of this, in currency units (whole cents, > 0). */
+  step: number
 }
+
+/** Steps offered for rounding stakes (currency units). */
+export const STAKE_STEPS = [0.01, 0.1, 0.5, 1, 5, 10] as const
+
+/** Largest total stake accepted in the URL (currency units). */
+export const MAX_STAKE = 1_000_000
 
 /** The defaults: Live matches, no filters, decimal odds, 5-minute movers. */
 export const DEFAULT_URL_STATE: UrlState = {
@@ -53,6 +66,9 @@ export const DEFAULT_URL_STATE: UrlState = {
   fractional: false,
   window: 5,
   sort: null,
+  event: null,
+  stake: 100,
+  step: 1,
 }
 
 const list = (v: string | null): string[] =>
@@ -87,7 +103,28 @@ export function parseUrlState(search: string): UrlState {
     fractional: p.get('odds') === 'frac',
     window: (MOVER_WINDOWS as readonly number[]).includes(window) ? (window as MoverWindow) : 5,
     sort,
+    event: p.get('event')?.slice(0, 200) || null,
+    stake: parseStake(p.get('stake')) ?? DEFAULT_URL_STATE.stake,
+    step: parseStep(p.get('step')) ?? DEFAULT_URL_STATE.step,
   }
+}
+
+/** A total stake typed by the user (`"250"`, `"12.5"`): a positive number of at most {@link MAX_STAKE}, to the cent; else null. */
+export function parseStake(text: string | null): number | null {
+  if (text === null) return null
+  const t = text.trim().replace(',', '.')
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null
+  const v = Number(t)
+  return v > 0 && v <= MAX_STAKE ? v : null
+}
+
+/** A rounding step: a positive whole number of cents, at most 1,000; else null. */
+export function parseStep(text: string | null): number | null {
+  if (text === null) return null
+  const t = text.trim().replace(',', '.')
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null
+  const v = Number(t)
+  return v > 0 && v <= 1000 ? v : null
 }
 
 /**
@@ -96,7 +133,20 @@ export function parseUrlState(search: string): UrlState {
  */
 export function formatUrlState(s: UrlState, keep = ''): string {
   const p = new URLSearchParams(keep)
-  for (const k of ['view', 'sport', 'comp', 'book', 'q', 'live', 'odds', 'window', 'sort'])
+  for (const k of [
+    'view',
+    'sport',
+    'comp',
+    'book',
+    'q',
+    'live',
+    'odds',
+    'window',
+    'sort',
+    'event',
+    'stake',
+    'step',
+  ])
     p.delete(k)
   if (s.view !== 'live') p.set('view', s.view)
   if (s.sports.length > 0) p.set('sport', s.sports.join(','))
@@ -107,6 +157,9 @@ export function formatUrlState(s: UrlState, keep = ''): string {
   if (s.fractional) p.set('odds', 'frac')
   if (s.window !== 5) p.set('window', String(s.window))
   if (s.sort !== null) p.set('sort', `${s.sort.id}:${s.sort.desc ? 'desc' : 'asc'}`)
+  if (s.event !== null) p.set('event', s.event)
+  if (s.stake !== DEFAULT_URL_STATE.stake) p.set('stake', String(s.stake))
+  if (s.step !== DEFAULT_URL_STATE.step) p.set('step', String(s.step))
   return p.toString()
 }
 

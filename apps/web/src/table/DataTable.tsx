@@ -47,6 +47,15 @@ interface Props<R extends BaseRow> {
   /** The event a row shows, for per-row freshness (a live event with no recent upstream change is marked). */
   eventOfRow?: (r: R) => Event
   rowHeight?: number
+  /** Height of the expanded detail row, px (default 168). */
+  detailHeight?: number
+  /**
+   * Whether a row is dimmed and badged "stale" when its book (`row.source`) is stale
+   * (default true). A view whose rows mix books (Compare) marks each price by its book instead.
+   */
+  bookStale?: boolean
+  /** A row to scroll to, focus and mark (`data-highlighted`), e.g. from a link in another view; null = none. */
+  highlightId?: string | null
   empty?: ReactNode
 }
 
@@ -74,6 +83,9 @@ export const activeTable: { current: TableCommands | null } = { current: null }
 export function DataTable<R extends BaseRow>(props: Props<R>) {
   const { view, rows, columns, defaultSort, eventOf, groupOf, detail } = props
   const rowHeight = props.rowHeight ?? 34
+  const detailHeight = props.detailHeight ?? DETAIL_HEIGHT
+  const bookStale = props.bookStale ?? true
+  const highlightId = props.highlightId ?? null
   const urlSort = useUi((s) => s.url.sort)
   const virtual = useUi((s) => s.virtual)
   const pins = useUi((s) => s.pins)
@@ -116,7 +128,7 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => {
       const it = items[i]
-      return it?.type === 'group' ? GROUP_HEIGHT : it?.type === 'detail' ? DETAIL_HEIGHT : rowHeight
+      return it?.type === 'group' ? GROUP_HEIGHT : it?.type === 'detail' ? detailHeight : rowHeight
     },
     getItemKey: (i) => items[i]?.key ?? i,
     overscan: 12,
@@ -178,6 +190,25 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
     }
   }, [view, virtual, virtualizer, eventOf, detail])
 
+  // Scroll to and focus the highlighted row once it is in the items (it may arrive with a later snapshot).
+  const highlightIndex =
+    highlightId === null ? -1 : items.findIndex((it) => it.type === 'row' && it.key === highlightId)
+  const scrolledTo = useRef<string | null>(null)
+  useEffect(() => {
+    if (highlightId === null) {
+      scrolledTo.current = null
+      return
+    }
+    if (highlightIndex < 0 || scrolledTo.current === highlightId) return
+    scrolledTo.current = highlightId
+    uiStore.setState((s) => ({ focus: { ...s.focus, [view]: highlightId } }))
+    if (virtual) virtualizer.scrollToIndex(highlightIndex, { align: 'center' })
+    else
+      document
+        .querySelector(`[data-row-id="${CSS.escape(highlightId)}"]`)
+        ?.scrollIntoView({ block: 'center' })
+  }, [highlightId, highlightIndex, view, virtual, virtualizer])
+
   const template = useMemo(() => columns.map((c) => c.width).join(' '), [columns])
   const gridStyle = useMemo<CSSProperties>(() => ({ gridTemplateColumns: template }), [template])
 
@@ -237,6 +268,8 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
         expanded={expandedId === it.key}
         odd={index % 2 === 1}
         event={props.eventOfRow?.(it.row)}
+        bookStale={bookStale}
+        highlighted={highlightId === it.key}
       />
     )
   }
@@ -293,6 +326,10 @@ interface RowProps<R extends BaseRow> {
   odd: boolean
   /** The row's event, when the row shows one (per-row freshness). */
   event: Event | undefined
+  /** Dim the row when its book is stale. */
+  bookStale: boolean
+  /** The row a link pointed at. */
+  highlighted: boolean
 }
 
 function TableRowImpl<R extends BaseRow>({
@@ -307,8 +344,12 @@ function TableRowImpl<R extends BaseRow>({
   expanded,
   odd,
   event,
+  bookStale,
+  highlighted,
 }: RowProps<R>) {
-  const stale = useBoard((s) => rowIsStale(s.board.feeds[row.source]?.state, s.connection))
+  const stale = useBoard(
+    (s) => bookStale && rowIsStale(s.board.feeds[row.source]?.state, s.connection),
+  )
   const eventStale = useEventStale(event)
   const style = useMemo<CSSProperties>(
     () =>
@@ -331,6 +372,7 @@ function TableRowImpl<R extends BaseRow>({
     (focused ? ' focused' : '') +
     (pinned ? ' pinned-row' : '') +
     (expanded ? ' expanded' : '') +
+    (highlighted ? ' highlighted' : '') +
     (stale || eventStale !== null ? ' stale' : '')
   return (
     <div
@@ -342,6 +384,7 @@ function TableRowImpl<R extends BaseRow>({
       data-stale={stale ? '1' : undefined}
       data-event-stale={eventStale !== null ? '1' : undefined}
       data-pinned={pinned ? '1' : undefined}
+      data-highlighted={highlighted ? '1' : undefined}
       onClick={() => uiStore.setState((s) => ({ focus: { ...s.focus, [view]: row.id } }))}
       onDoubleClick={() =>
         uiStore.setState((s) => ({

@@ -7,6 +7,7 @@ import {
 } from '@oddsboard/model'
 import { useMemo } from 'react'
 import { isTennisEvent, type EventRow } from '../rows'
+import { CompareLink } from '../ui/CompareLink'
 import { DataTable, type Column } from '../table/DataTable'
 import {
   eventCols,
@@ -43,6 +44,7 @@ function Players({ row }: { row: EventRow }) {
           <span className="ellipsis player" title={row.event.participants[i]}>
             {row.event.participants[i]}
           </span>
+          {i === 0 ? <CompareLink eventId={row.id} /> : null}
         </div>
       ))}
     </div>

@@ -27,6 +27,7 @@ import {
   PinButton,
   PriceCellView,
 } from '../ui/cells'
+import { CompareLink, LinkPanel } from '../ui/CompareLink'
 import { SelectionSummary } from '../ui/Sparkline'
 
 /**
@@ -78,7 +79,7 @@ function paintClocks(): void {
 }
 
 /** A match clock, `mm:ss` from `clockSeconds`, ticking on the shared ticker while it runs. */
-const ClockText = memo(function ClockText({ clock }: { clock: MatchClock }) {
+export const ClockText = memo(function ClockText({ clock }: { clock: MatchClock }) {
   const ref = useRef<HTMLSpanElement>(null)
   useLayoutEffect(() => {
     const el = ref.current
@@ -292,17 +293,20 @@ export const eventCols = {
     width: 'minmax(180px, var(--w-text-2, 2fr))',
     sortValue: (r) => r.event.name,
     cell: (r) => (
-      <span className="match ellipsis" title={r.event.name} data-testid="match-name">
-        {r.event.participants[1] === '' ? (
-          // An event with no opponent: just its name.
-          <span className="team">{r.event.participants[0]}</span>
-        ) : (
-          <>
+      <span className="match-cell">
+        <span className="match ellipsis" title={r.event.name} data-testid="match-name">
+          {r.event.participants[1] === '' ? (
+            // An event with no opponent: just its name.
             <span className="team">{r.event.participants[0]}</span>
-            <span className="vs"> v </span>
-            <span className="team">{r.event.participants[1]}</span>
-          </>
-        )}
+          ) : (
+            <>
+              <span className="team">{r.event.participants[0]}</span>
+              <span className="vs"> v </span>
+              <span className="team">{r.event.participants[1]}</span>
+            </>
+          )}
+        </span>
+        <CompareLink eventId={r.id} />
       </span>
     ),
   },
@@ -391,6 +395,7 @@ export function EventDetail({ row }: { row: EventRow }) {
         {ids.map((id) => (
           <SelectionSummary key={id} selectionId={id} chartWidth={240} chartHeight={86} />
         ))}
+        <LinkPanel event={row.event} />
       </div>
     </div>
   )
@@ -452,8 +457,11 @@ export function selectionCols<R extends SelectionRowBase>(): {
       width: 'minmax(180px, var(--w-text-2, 2fr))',
       sortValue: (r) => r.match,
       cell: (r) => (
-        <span className="ellipsis" title={`${r.match} · ${r.market}`} data-testid="match-name">
-          {r.match}
+        <span className="match-cell">
+          <span className="ellipsis" title={`${r.match} · ${r.market}`} data-testid="match-name">
+            {r.match}
+          </span>
+          <CompareLink eventId={r.eventId} />
         </span>
       ),
     },
