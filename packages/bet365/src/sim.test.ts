@@ -286,6 +286,39 @@ describe('Bet365 simulator', () => {
     expect(feed.status().badFrames).toBe(0)
   })
 
+  it('the non-tennis events move too: the match listed before kick-off starts, American football runs its clock', async () => {
+    const AF = 'L12-1-5-195509164-5-20062134_1_3'
+    const s = await sim({ seed: 7, speed: 200 })
+    const feed = createBet365Feed({ url: s.url })
+    cleanups.push(() => feed.stop())
+    let state: EntityState = emptyState()
+    const UNI = 'Universidad de Antioquia v Rionegro Aguilas Reserves'
+    const uni = () => [...state.event.values()].find((e) => e.name === UNI)
+    let loadedStatus: string | undefined
+    feed.onOps((ops) => {
+      state = applyOps(state, ops)
+      loadedStatus ??= uni()?.status
+    })
+    feed.start()
+    await waitFor(() => uni() !== undefined, 8000, 'the load')
+    // FS=0 in the load: listed in play, not kicked off.
+    expect(loadedStatus).toBe('prematch')
+    await waitFor(() => uni()!.status === 'live', 8000, 'the kick-off')
+    expect(uni()!.clock).toMatchObject({ running: true })
+    expect(clockSeconds(uni()!.clock!, Date.now())).toBeLessThan(10 * 60)
+    expect(s.footballEvents()).toContain('L1-1-5-134301183-2-737_1_3')
+    expect(s.pendingKickoffs()).toEqual([])
+    // American football: its clock (stopped at 6:30 in the load) runs down, on the wire.
+    expect(s.americanFootballEvents()).toEqual([AF])
+    const { frames } = await rawClient(s.url, ['OVInPlay_1_3'])
+    const running = () =>
+      frames.flat().find((m) => m.topic === AF && m.op === 'U' && m.records[0]!.fields.TT === '1')
+    await waitFor(() => running() !== undefined, 8000, 'the clock sync')
+    const f = running()!.records[0]!.fields
+    expect(Number(f.TM) * 60 + Number(f.TS)).toBeLessThanOrEqual(6 * 60 + 30)
+    expect(feed.status().badFrames).toBe(0)
+  })
+
   it('answers an unknown topic with the EMPTY notice, which the feed reports', async () => {
     const s = await sim({ seed: 1 })
     const feed = createBet365Feed({ url: s.url, topics: ['OVInPlay_1_3', 'NoSuchTopic_1_3'] })

@@ -35,6 +35,7 @@ import {
 } from './tennis'
 import { formatZapTime, TIME_TOPIC, TopicTree, type TopicNode } from './tree'
 import { renderWorld, type WorldRenderer } from './simWorld'
+import { americanFootballPlay } from './simAmericanFootball'
 
 /**
  * The Bet365 simulator: a `ws` server at `/zap/` that speaks the zap protocol exactly as the
@@ -61,10 +62,18 @@ import { renderWorld, type WorldRenderer } from './simWorld'
  * s and reopens it with new prices; prices are requoted every 6-20 s as the clock runs (a
  * level match's draw shortens); a match decided in its second half leads with the next-goal
  * market instead, as the load's 7-0 and 6-1 matches do; the clock is re-synced
- * (`TM`/`TS`/`TU`) every 45-90 s.
- * The load's cricket and American-football events (no clock that counts up) are left as
- * recorded: their `updatedAt` ages and the browser marks them stale
- * (`EVENT_STALE_AFTER_MS`), which is the truth about a frozen event.
+ * (`TM`/`TS`/`TU`) every 45-90 s. A football match the load lists in play but not kicked off
+ * (`FS=0`: Universidad de Antioquia v Rionegro Aguilas Reserves) kicks off 30-120 s after the
+ * first subscription (`FS=1`, clock 0:00 running) and plays on like the others.
+ * The load's American football (Munich Ravens @ Frankfurt Galaxy) plays on as well: a clock
+ * counting down through the quarters, scores, a handicap line that moves with them
+ * (`simAmericanFootball.ts`). The load's two cricket events carry no market and a score the
+ * model does not read (`124/2,200 All Out`), so they are left as recorded: their `updatedAt`
+ * ages and the browser marks them stale (`EVENT_STALE_AFTER_MS`).
+ *
+ * With a shared world (`world`, issue 9), the world's Bet365 matches are served beside all
+ * this (`simWorld.ts`), and a load match the world names as its own is played by the world
+ * only.
  */
 
 /** Options of {@link startBet365Sim}. */
@@ -109,6 +118,10 @@ export interface Bet365SimServer extends SimServer {
   footballEvents(): string[]
   /** `IT`s of the shared world's events (empty without a world). */
   worldEvents(): string[]
+  /** `IT`s of the American-football events currently played (empty before the first subscription). */
+  americanFootballEvents(): string[]
+  /** `IT`s of football events listed but not kicked off yet, each kicking off soon. */
+  pendingKickoffs(): string[]
 }
 
 const SUBPROTOCOLS = ['zap-protocol-v1', 'zap-protocol-v2']
@@ -328,11 +341,15 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   }
   const scaled = (ms: number): number => ms / speed
 
-  const footballKind = (ev: TopicNode): 'football' | 'esoccer' | null => {
+  /** The canonical sport of an event, from its CL (ancestor record, else its own field). */
+  const sportOf = (ev: TopicNode): ReturnType<typeof sportKeyOf> => {
     let cl: TopicNode | null = null
     for (let p = ev.parent; p !== null && cl === null; p = p.parent) if (p.type === 'CL') cl = p
-    const native = cl?.fields.ID ?? ev.fields.CL ?? ''
-    if (sportKeyOf(native, cl?.fields.NA) !== 'football') return null
+    return sportKeyOf(cl?.fields.ID ?? ev.fields.CL ?? '', cl?.fields.NA)
+  }
+
+  const footballKind = (ev: TopicNode): 'football' | 'esoccer' | null => {
+    if (sportOf(ev) !== 'football') return null
     return esportsName(ev.fields.CT, ev.fields.CK) === null ? 'football' : 'esoccer'
   }
 
@@ -817,6 +834,8 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
   const removeEvent = (it: string, notify = true): void => {
     matches.delete(it)
     football.delete(it)
+    american.forget(it)
+    kickoffs.delete(it)
     const message = delta(it, 'D', [])
     if (notify) broadcast([message])
     else tree.apply(message)
@@ -831,9 +850,37 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     const shift = now - now0
     for (const m of matches.values()) m.nextAt += shift
     rebase(now)
-    for (const node of tree.nodes())
-      if (node.type === 'EV' && !isTennis(node) && !worldOwns(node.it)) addFootball(node, now)
+    for (const node of tree.nodes()) {
+      if (node.type !== 'EV' || isTennis(node) || worldOwns(node.it)) continue
+      if (footballKind(node) !== null && node.fields.FS === '0') {
+        // Listed in play but not kicked off (Universidad de Antioquia v Rionegro Aguilas
+        // Reserves in the load): it kicks off soon and plays on like the others.
+        kickoffs.set(node.it, now + scaled(30_000 + worldRng() * 90_000))
+      } else if (sportOf(node) === 'american-football') american.add(node, now)
+      else addFootball(node, now)
+    }
   }
+
+  /** Load football matches not yet kicked off: `IT` → epoch ms of kick-off. */
+  const kickoffs = new Map<string, number>()
+  const kickOff = (it: string, now: number): void => {
+    kickoffs.delete(it)
+    const node = tree.get(it)
+    if (node === undefined) return
+    const at = Math.floor(now / 1000) * 1000
+    const fields: ZapFields = { FS: '1', TM: '0', TS: '0', TT: '1', TU: formatBet365Time(at) }
+    broadcast([delta(it, 'U', [{ type: '', fields }])])
+    addFootball(node, now)
+  }
+
+  /** The load's American football (see simAmericanFootball.ts). */
+  const american = americanFootballPlay({
+    tree,
+    speed,
+    broadcast: (messages) => broadcast(messages),
+    rngFor: (it) => mulberry32(hashSeed(seed, it)),
+    remove: (it) => removeEvent(it),
+  })
 
   const tick = (): void => {
     if (!playing) return
@@ -849,6 +896,8 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
       }
     }
     for (const m of [...football.values()]) if (football.has(m.evIt)) tickFootball(m, now)
+    for (const [it, at] of [...kickoffs]) if (now >= at) kickOff(it, now)
+    american.tick(now)
   }
 
   if (options.world !== undefined) {
@@ -860,6 +909,8 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
         takeOver: (it) => {
           matches.delete(it)
           football.delete(it)
+          american.forget(it)
+          kickoffs.delete(it)
         },
       },
       { logger },
@@ -990,6 +1041,12 @@ export async function startBet365Sim(options: Bet365SimOptions = {}): Promise<Be
     },
     worldEvents() {
       return world?.events() ?? []
+    },
+    americanFootballEvents() {
+      return american.events()
+    },
+    pendingKickoffs() {
+      return [...kickoffs.keys()]
     },
   }
 }
