@@ -196,7 +196,10 @@ function priceOf(
 ): { odds?: number; fractional?: string } {
   if (fractional !== undefined) {
     try {
-      return { odds: Math.round(fractionalToDecimal(fractional) * 100) / 100, fractional }
+      const decimal = fractionalToDecimal(fractional)
+      // "0/0" is Kwiff's "no price": the text alone, unpriced.
+      if (decimal === null) return { fractional }
+      return { odds: Math.round(decimal * 100) / 100, fractional }
     } catch (e) {
       if (!(e instanceof OddsError)) throw e
     }
