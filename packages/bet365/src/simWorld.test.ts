@@ -20,6 +20,7 @@ import type {
   WorldTennisState,
 } from '@oddsboard/feedkit'
 import { waitUntil } from '@oddsboard/feedkit/testing'
+import { createSharedWorld } from '@oddsboard/simworld'
 import { clockOf } from './canonical'
 import { createBet365Feed } from './feed'
 import { startBet365Sim, type Bet365SimServer } from './sim'
@@ -479,5 +480,78 @@ describe('Bet365 simulator: the shared world through the real feed (sockets)', (
     expect(w.users).toBe(0)
     // Changes after close are ignored.
     w.price('wf:napoli-mainz', ['1/1', '1/1', '1/1'])
+  })
+})
+
+describe('Bet365 simulator on the real shared world (@oddsboard/simworld)', () => {
+  it('every match the world lists for Bet365 reaches the feed at its prices and score; changes and removals follow', async () => {
+    let t = Date.now()
+    const w = createSharedWorld({ seed: 5, now: () => t })
+    cleanups.push(async () => w.close())
+    const listed = w.matches('bet365')
+    expect(listed.some((m) => m.fixture.sport === 'tennis')).toBe(true)
+    expect(listed.some((m) => m.fixture.sport === 'football')).toBe(true)
+    const { state, oddsOf, marketOf, feed } = await setup(w)
+    const title = (m: WorldMatch) => {
+      const [h, a] = [m.fixture.home.bet365, m.fixture.away.bet365]
+      return m.fixture.swapped?.bet365 === true ? `${a} v ${h}` : `${h} v ${a}`
+    }
+    const named = (m: WorldMatch) => [...state().event.values()].filter((e) => e.name === title(m))
+    const worldOdds = (id: string) =>
+      w.prices('bet365', id)!.fractional!.map((f) => fractionalToDecimal(f))
+    for (const m of listed) {
+      expect(named(m), title(m)).toHaveLength(1)
+      const ev = named(m)[0]!
+      expect(state().sport.get(ev.sportId)!.key).toBe(m.fixture.sport)
+      expect(state().competition.get(ev.competitionId)!.name).toBe(m.fixture.competition.bet365)
+      expect(oddsOf(ev.id), title(m)).toEqual(worldOdds(m.fixture.id))
+      expect(marketOf(ev.id)!.suspended).toBe(w.prices('bet365', m.fixture.id)!.suspended)
+      const native = m.fixture.native?.bet365
+      if (native !== undefined) expect(ev.id).toBe(`bet365:ev${native}`)
+      if (m.state.sport === 'football' && m.fixture.swapped?.bet365 !== true) {
+        expect(ev.score).toEqual({ home: m.state.goals[0], away: m.state.goals[1] })
+      }
+    }
+    // The world moves on (its own clock, one second a step): Bet365's prices change, matches
+    // end and leave; the feed follows every change.
+    const repriced = new Set<string>()
+    const removed = new Set<string>()
+    const titles = new Map(listed.map((m) => [m.fixture.id, title(m)]))
+    w.onChange((c) => {
+      if (c.type === 'prices' && c.book === 'bet365') repriced.add(c.id)
+      if (c.type === 'removed' && titles.has(c.id)) removed.add(c.id)
+    })
+    for (let i = 0; i < 4 * 3600 && removed.size === 0; i++) {
+      t += 1000
+      w.tick()
+    }
+    expect(repriced.size).toBeGreaterThan(0)
+    expect(removed.size).toBeGreaterThan(0)
+    const gone = [...removed].map((id) => titles.get(id)!)
+    await waitFor(
+      () => gone.every((name) => ![...state().event.values()].some((e) => e.name === name)),
+      8000,
+      'the removed matches to leave',
+    )
+    // What is still listed shows the world's current prices.
+    const still = w.matches('bet365').filter((m) => titles.has(m.fixture.id))
+    await waitFor(
+      () =>
+        still.every(
+          (m) =>
+            named(m).length === 1 &&
+            JSON.stringify(oddsOf(named(m)[0]!.id)) === JSON.stringify(worldOdds(m.fixture.id)),
+        ),
+      8000,
+      'the current prices',
+    )
+    for (const m of still) {
+      if (m.state.sport !== 'tennis') continue
+      const sets = (named(m)[0]!.score as TennisScore).sets
+      const want = m.state.sets.length === 0 ? [[0, 0]] : m.state.sets
+      const swapped = m.fixture.swapped?.bet365 === true
+      expect(sets).toEqual(want.map(([a, b]) => (swapped ? [b, a] : [a, b])))
+    }
+    expect(feed.status().badFrames).toBe(0)
   })
 })
