@@ -216,16 +216,17 @@ export async function startKwiffSim(options: KwiffSimOptions = {}): Promise<Kwif
       const sportId = payload.sportId
       const country = payload.country ?? 'GB'
       if (typeof sportId !== 'number') return error('BAD_REQUEST', 'sportId must be a number')
-      const events = COUNTRIES.has(String(country))
-        ? [
-            ...world
-              .events()
-              .filter((e) => e.sportId === sportId && shared?.owns(e.id) !== true)
-              .sort((a, b) => a.startTick - b.startTick || a.id - b.id)
-              .map((e) => world.render(e, false)),
-            ...(shared?.list(sportId) ?? []),
-          ]
-        : []
+      if (!COUNTRIES.has(String(country))) return { timestamp, data: { events: [] } }
+      // The world's first: listing them notes which sample events it has taken over.
+      const fromWorld = shared?.list(sportId) ?? []
+      const events = [
+        ...world
+          .events()
+          .filter((e) => e.sportId === sportId && shared?.owns(e.id) !== true)
+          .sort((a, b) => a.startTick - b.startTick || a.id - b.id)
+          .map((e) => world.render(e, false)),
+        ...fromWorld,
+      ]
       return { timestamp, data: { events } }
     }
     if (message === 'event:get') {

@@ -71,9 +71,11 @@ export class KwiffSharedView {
     this.unsubscribe()
   }
 
-  /** Whether the simulator's own event `id` is the world's now (the world's version is served). */
+  /**
+   * Whether the simulator's own event `id` is the world's (the world's version is served):
+   * a sample event named by a world match seen so far (at start, or by `list`/`get`).
+   */
   owns(id: number): boolean {
-    for (const m of this.world.matches(BOOK)) this.idsOf(m)
     return this.owned.has(id)
   }
 
