@@ -511,6 +511,16 @@ describe('Bet365 simulator on the real shared world (@oddsboard/simworld)', () =
       if (m.state.sport === 'football' && m.fixture.swapped?.bet365 !== true) {
         expect(ev.score).toEqual({ home: m.state.goals[0], away: m.state.goals[1] })
       }
+      if (m.state.sport === 'football' && m.state.period !== 'prematch') {
+        const now = Date.now()
+        const c = m.state
+        expect(ev.clock!.running, title(m)).toBe(c.running && c.period !== 'HT')
+        if (c.period === 'HT') expect(ev.clock!.period).toBe('Half time')
+        else {
+          const reading = c.seconds + (c.running ? (now - c.clockAt) / 1000 : 0)
+          expect(Math.abs(clockSeconds(ev.clock!, now) - reading), title(m)).toBeLessThan(1.5)
+        }
+      }
     }
     // The world moves on (its own clock, one second a step): Bet365's prices change, matches
     // end and leave; the feed follows every change.
