@@ -122,6 +122,7 @@ export function gameProbability(p: number, a: number, b: number): number {
 /**
  * P(home wins the tiebreak) from tiebreak points [home, away], `first` the player who served
  * its first point, `serve` each player's point-on-serve probability, `target` 7 or 10.
+ * `memo` caches results for one `serve` pair.
  */
 export function tiebreakProbability(
   serve: readonly [number, number],
@@ -129,6 +130,7 @@ export function tiebreakProbability(
   b: number,
   first: Side,
   target: number,
+  memo: Map<string, number> = new Map(),
 ): number {
   if (a >= target && a - b >= 2) return 1
   if (b >= target && b - a >= 2) return 0
@@ -143,11 +145,15 @@ export function tiebreakProbability(
     const q2 = homeWins(n + 1)
     return (q1 * q2) / (q1 * q2 + (1 - q1) * (1 - q2))
   }
+  const key = `t${a}:${b}:${first}:${target}`
+  const hit = memo.get(key)
+  if (hit !== undefined) return hit
   const q = homeWins(n)
-  return (
-    q * tiebreakProbability(serve, a + 1, b, first, target) +
-    (1 - q) * tiebreakProbability(serve, a, b + 1, first, target)
-  )
+  const v =
+    q * tiebreakProbability(serve, a + 1, b, first, target, memo) +
+    (1 - q) * tiebreakProbability(serve, a, b + 1, first, target, memo)
+  memo.set(key, v)
+  return v
 }
 
 /** P(home wins the set) from games [home, away] at the start of a game served by `server`. */
@@ -161,7 +167,7 @@ function setFromGames(
 ): number {
   if ((ga >= 6 && ga - gb >= 2) || ga === 7) return 1
   if ((gb >= 6 && gb - ga >= 2) || gb === 7) return 0
-  if (ga === 6 && gb === 6) return tiebreakProbability(serve, 0, 0, server, target)
+  if (ga === 6 && gb === 6) return tiebreakProbability(serve, 0, 0, server, target, memo)
   const key = `${ga}:${gb}:${server}:${target}`
   const hit = memo.get(key)
   if (hit !== undefined) return hit
@@ -179,11 +185,15 @@ function setFromGames(
  * True probability that home wins the match, from the current score, server and each
  * player's point-on-serve probability `serve` [home, away] (0..1). Future sets are scored
  * as the mean of both possible first servers (who serves first in a later set depends on
- * how the current one ends; the difference is a fraction of a percent).
+ * how the current one ends; the difference is a fraction of a percent). `memo` may be kept
+ * across calls for one `serve` pair (the world keeps one per match).
  */
-export function tennisProbability(score: TennisScore, serve: readonly [number, number]): number {
+export function tennisProbability(
+  score: TennisScore,
+  serve: readonly [number, number],
+  memo: Map<string, number> = new Map(),
+): number {
   if (score.winner !== undefined) return score.winner === 0 ? 1 : 0
-  const memo = new Map<string, number>()
   const setNo = Math.max(1, score.sets.length)
   const set = score.sets[setNo - 1] ?? [0, 0]
   const deciding = setNo === score.bestOf
@@ -197,8 +207,8 @@ export function tennisProbability(score: TennisScore, serve: readonly [number, n
       score.points[1],
       score.tiebreakFirstServer ?? score.server,
       target,
+      memo,
     )
-    // tiebreak points already played shift who serves next: recompute from its first server
   } else {
     const s = score.server
     const [sp, rp] = s === 0 ? score.points : [score.points[1], score.points[0]]

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { WorldChange } from '@oddsboard/feedkit'
 import { SOURCES } from '@oddsboard/model'
 import { createSharedWorld, playersOf, type SimulatedWorld } from './world'
-import { worldFixtures } from './fixtures'
+import { worldFixtures, type FixtureRecord } from './fixtures'
 import { FRACTIONAL_LADDER } from './pricing'
 
 const T0 = Date.UTC(2026, 10, 29, 18, 0)
@@ -125,6 +125,37 @@ describe('createSharedWorld', () => {
       expect(new Set(players).size).toBe(players.length)
       w.advance(60_000)
     }
+  })
+
+  it('holds back a match while one of its players is on court in another (doubles included)', () => {
+    const base = worldFixtures().find((f) => f.sport === 'tennis' && !f.home.bet365.includes('/'))!
+    const surname = base.home.bet365.split(' ').pop()!
+    const doubles: FixtureRecord = {
+      ...base,
+      id: 'wf:test-doubles',
+      home: {
+        winamax: `${surname} / Partner`,
+        bet365: `${surname}/Partner`,
+        kwiff: `${surname}/Partner`,
+      },
+      away: { winamax: 'Other / Pair', bet365: 'Other/Pair', kwiff: 'Other/Pair' },
+    }
+    const fixtures = [base, doubles]
+    let sawBoth = 0
+    for (let seed = 1; seed <= 6; seed++) {
+      let t = T0
+      const world = createSharedWorld({ seed, now: () => t, fixtures })
+      const lived = new Set<string>()
+      for (let i = 0; i < 10 * 60; i++) {
+        const live = world.matches('bet365').filter((m) => m.status === 'live')
+        live.forEach((m) => lived.add(m.fixture.id.split('~')[0]!))
+        expect(live.length).toBeLessThanOrEqual(1)
+        t += 60_000
+        world.tick()
+      }
+      if (lived.size === 2) sawBoth++
+    }
+    expect(sawBoth).toBeGreaterThan(0) // both matches were played, one after the other
   })
 
   it('uses the stored fixture list by default', () => {

@@ -79,6 +79,8 @@ interface BookQuote {
   suspended: boolean
   at: number
   bias: number[]
+  /** Epoch ms the bias was last stepped. */
+  biasAt: number
   lagMs: number
   lagRedrawAt: number
   nextRepriceAt: number
@@ -103,6 +105,8 @@ interface TennisPlay {
   score: TennisScore
   serve: [number, number]
   nextPointAt: number
+  /** Markov model cache for this `serve` pair. */
+  memo: Map<string, number>
 }
 
 interface MatchSim {
@@ -166,8 +170,12 @@ export class SimulatedWorld implements SharedWorld {
         : roundTo(this.clock + between(this.rng, [5 * MINUTE, 6 * HOUR]), 5 * MINUTE)
       this.addMatch(record, start, false)
     }
-    // play the live ones forward to now, silently
-    for (const sim of [...this.sims.values()]) this.advanceMatch(sim, this.clock, false)
+    // play the live ones forward to now, silently, earliest start first (so a player already
+    // on court holds back their next match)
+    const byStart = [...this.sims.values()].sort(
+      (a, b) => a.fixture.startTime - b.fixture.startTime,
+    )
+    for (const sim of byStart) this.advanceMatch(sim, this.clock, false)
     for (const sim of this.sims.values()) {
       sim.truth = truthOf(sim, this.clock)
       this.initQuotes(sim)
@@ -328,6 +336,7 @@ export class SimulatedWorld implements SharedWorld {
         suspended: false,
         at: this.clock,
         bias,
+        biasAt: this.clock,
         lagMs: sim.rng() * BOOK_BEHAVIOUR[book].lagMs,
         lagRedrawAt: this.clock + between(sim.rng, [2 * MINUTE, 5 * MINUTE]),
         nextRepriceAt: this.clock + between(sim.rng, BOOK_BEHAVIOUR[book].repriceMs),
@@ -338,10 +347,12 @@ export class SimulatedWorld implements SharedWorld {
 
   /** Plays match `sim` up to `t`: status changes, goals, points. */
   private advanceMatch(sim: MatchSim, t: number, emit: boolean): void {
+    if (sim.status === 'ended') return
+    if (sim.status === 'prematch' && t < sim.fixture.startTime) return
+    if (sim.play.sport === 'tennis' && sim.status === 'live' && sim.play.nextPointAt > t) return
     const changed = () => {
       if (emit) this.emit({ type: 'state', id: sim.fixture.id })
     }
-    if (sim.status === 'ended') return
     if (sim.status === 'prematch') {
       if (t < sim.fixture.startTime) return
       if (sim.play.sport === 'tennis' && this.playerBusy(sim)) {
@@ -460,9 +471,14 @@ export class SimulatedWorld implements SharedWorld {
   }
 
   private recordTruth(sim: MatchSim, t: number): void {
-    if (sim.status === 'live' && sim.play.sport === 'football') sim.truth = truthOf(sim, t)
-    sim.history.push({ t, p: sim.truth })
-    while (sim.history.length > 1 && sim.history[0]!.t < t - HISTORY_MS) sim.history.shift()
+    // the football clock moves the probability slowly: recomputed every 5 s (and at goals)
+    if (sim.status === 'live' && sim.play.sport === 'football' && t % (5 * SECOND) < SECOND) {
+      sim.truth = truthOf(sim, t)
+    }
+    const last = sim.history[sim.history.length - 1]
+    if (last === undefined || last.p !== sim.truth) sim.history.push({ t, p: sim.truth })
+    // keep the newest entry older than the longest lag, so truthAt always has a value
+    while (sim.history.length > 1 && sim.history[1]!.t < t - HISTORY_MS) sim.history.shift()
   }
 
   private truthAt(sim: MatchSim, t: number): number[] {
@@ -477,9 +493,6 @@ export class SimulatedWorld implements SharedWorld {
   private updateQuote(sim: MatchSim, book: Source, t: number): void {
     const q = sim.quotes.get(book)
     if (q === undefined) return
-    // bias drifts (exact OU step for dt = 1 s)
-    const a = Math.exp(-SECOND / BIAS_TAU_MS)
-    q.bias = q.bias.map((b) => b * a + BIAS_SD * Math.sqrt(1 - a * a) * normal(sim.rng))
     if (t >= q.lagRedrawAt) {
       q.lagMs = sim.rng() * BOOK_BEHAVIOUR[book].lagMs
       q.lagRedrawAt = t + between(sim.rng, [2 * MINUTE, 5 * MINUTE])
@@ -523,6 +536,10 @@ export class SimulatedWorld implements SharedWorld {
     truth: readonly number[],
     reopen: boolean,
   ): void {
+    // the bias drifts as an Ornstein–Uhlenbeck process, stepped exactly over the time elapsed
+    const a = Math.exp(-(t - q.biasAt) / BIAS_TAU_MS)
+    q.bias = q.bias.map((b) => b * a + BIAS_SD * Math.sqrt(1 - a * a) * normal(sim.rng))
+    q.biasAt = t
     const { odds, fractional } = bookOdds(book, sim.fixture.sport, truth, q.bias)
     const same = odds.every((o, i) => o === q.odds[i])
     if (same && !(reopen && q.suspended)) return
@@ -567,6 +584,7 @@ function newTennis(rng: () => number, record: FixtureRecord, startTime: number):
     score: newTennisScore(record.bestOf ?? 3, server),
     serve: [between(rng, [0.58, 0.7]), between(rng, [0.58, 0.7])],
     nextPointAt: startTime,
+    memo: new Map(),
   }
 }
 
@@ -597,7 +615,7 @@ function truthOf(sim: MatchSim, t: number = sim.fixture.startTime): number[] {
   if (play.sport === 'football') {
     return footballProbabilities(play.goals, play.rates, footballSecondsLeft(play, t))
   }
-  const home = tennisProbability(play.score, play.serve)
+  const home = tennisProbability(play.score, play.serve, play.memo)
   return [home, 1 - home]
 }
 
