@@ -191,7 +191,7 @@ const BestMarginCell = memo(function BestMarginCell({ row }: { row: CompareRow }
       data-value={c.margin === null ? undefined : c.margin.toFixed(6)}
       title="Margin of the best-of-books combination: Σ 1/best − 1 over the outcomes (below 0 = surebet)"
     >
-      {c.margin === null ? '–' : formatPercent(c.margin).replace('-', '−')}
+      {c.margin === null ? '–' : formatSmallPercent(c.margin)}
     </span>
   )
 })
@@ -201,6 +201,12 @@ const BestAgeCell = memo(function BestAgeCell({ row }: { row: CompareRow }) {
   const c = useComparison(row)
   return <Age ts={c.bestSince} testId="best-age" />
 })
+
+/** A margin or profit as a percentage: one decimal, or two when one would read 0.0% ("−0.05%"). */
+function formatSmallPercent(fraction: number): string {
+  const digits = Math.abs(fraction) < 0.001 ? 2 : 1
+  return formatPercent(fraction, digits).replace('-', '−')
+}
 
 /** Profit of a surebet as a share of the stake: 1 / Σ 1/best − 1. */
 function surebetProfit(margin: number): number {
@@ -216,7 +222,7 @@ const SurebetCell = memo(function SurebetCell({ row }: { row: CompareRow }) {
       data-testid="surebet"
       title="Surebet: backing every outcome at its best price returns more than the stakes, whatever the result (before rounding)"
     >
-      ✓ SURE +{formatPercent(surebetProfit(c.margin))}
+      ✓ SURE +{formatSmallPercent(surebetProfit(c.margin))}
     </span>
   )
 })
@@ -370,7 +376,7 @@ const columns: Column<CompareRow>[] = [
   {
     id: 'surebet',
     header: 'Surebet',
-    width: '92px',
+    width: '104px',
     price: true,
     title: 'Σ 1/best < 1: a stake on every outcome at its best price returns more than it costs',
     sortValue: (r) => (sortComparison(r).surebet ? 0 : 1),
