@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 
 const here = import.meta.dirname
-const benches = ['winamax.ts', 'bet365.ts', 'relay.ts', 'browser.ts', 'matcher.ts']
+const benches = ['winamax.ts', 'bet365.ts', 'relay.ts', 'browser.ts', 'matcher.ts', 'linker.ts']
 let failed = 0
 for (const file of benches) {
   const full = path.join(here, file)
