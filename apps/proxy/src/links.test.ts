@@ -213,6 +213,27 @@ describe('Linker', () => {
     expect(memberIds([...hub.state.canonical.values()][0]!)).toEqual(['winamax:w1', 'kwiff:k1'])
   })
 
+  it('reads the sides of a user link by name: swapped when listed the other way round', async () => {
+    const { step, linker, hub } = await setup()
+    expect(
+      step({
+        winamax: listing('winamax', 'w1', 'tennis', 'Cerundolo J.M.', 'Lama G.'),
+        // three days later: the matcher refuses, the user knows better
+        kwiff: listing('kwiff', 'k1', 'tennis', 'Gonzalo Lama', 'Juan Manuel Cerundolo', {
+          start: DAY + 3 * 86_400_000,
+        }),
+      }),
+    ).toEqual([])
+    await linker.decide('link', 'winamax:w1', 'kwiff:k1')
+    hub.flush()
+    const [c] = [...hub.state.canonical.values()]
+    expect(c!.members.map((m) => [m.eventId, m.swapped])).toEqual([
+      ['winamax:w1', false],
+      ['kwiff:k1', true],
+    ])
+    expect(c!.startTime).toBe(DAY)
+  })
+
   it('puts a user link before the matcher: the matched partner makes way', async () => {
     const { step, linker, hub } = await setup()
     const [c] = step({
