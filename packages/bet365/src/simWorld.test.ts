@@ -237,6 +237,17 @@ describe('Bet365 simulator: the shared world in zap (pure parts)', () => {
       points: ['15', '40'],
       server: 0,
     })
+    // A set just won: the next one shows at 0-0, unless the match is over.
+    const setWon = tennis({
+      sets: [
+        [6, 4],
+        [7, 6],
+      ],
+      points: [0, 0],
+      bestOf: 5,
+    })
+    expect(tennisPlayFields(setWon, 'live').SS).toBe('6-4,7-6,0-0')
+    expect(tennisPlayFields({ ...setWon, bestOf: 3 }, 'ended').SS).toBe('6-4,7-6')
     const before = tennisPlayFields(tennis({ sets: [], points: [0, 0], server: 0 }), 'prematch')
     expect(before).toEqual({ FS: '0', SS: '0-0', XP: '0-0', PI: '0,1' })
   })
@@ -558,9 +569,11 @@ describe('Bet365 simulator on the real shared world (@oddsboard/simworld)', () =
     for (const m of still) {
       if (m.state.sport !== 'tennis') continue
       const sets = (named(m)[0]!.score as TennisScore).sets
-      const want = m.state.sets.length === 0 ? [[0, 0]] : m.state.sets
       const swapped = m.fixture.swapped?.bet365 === true
-      expect(sets).toEqual(want.map(([a, b]) => (swapped ? [b, a] : [a, b])))
+      const want = m.state.sets.map(([a, b]) => (swapped ? [b, a] : [a, b]))
+      // The world's sets, then (between sets, or before the first point) a new set at 0-0.
+      expect(sets.slice(0, want.length)).toEqual(want)
+      expect(sets.slice(want.length)).toEqual(sets.length > want.length ? [[0, 0]] : [])
     }
     expect(feed.status().badFrames).toBe(0)
   })

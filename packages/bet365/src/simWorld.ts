@@ -100,9 +100,17 @@ export function footballPlayFields(state: WorldFootballState, swapped = false): 
   }
 }
 
+/** The winner of a set's games (0, 1), or null while it is not won (6 with a 2-game lead, or 7-6). */
+function setWinner([a, b]: readonly [number, number]): 0 | 1 | null {
+  if ((a >= 6 || b >= 6) && Math.abs(a - b) >= 2) return a > b ? 0 : 1
+  if ((a === 7 && b === 6) || (a === 6 && b === 7)) return a > b ? 0 : 1
+  return null
+}
+
 /**
  * Bet365's EV fields for a tennis match's play, as `tennis.ts` reads them: `FS`, `SS` games
- * per set (current set last; `0-0` before the first point), `XP` points of the current game
+ * per set (current set last; `0-0` before the first point, and a new `0-0` set as soon as a
+ * set is won in a match still open), `XP` points of the current game
  * (`0/15/30/40/A`, tiebreak points as digits), `PI` `0,1` when the first named player serves.
  * Sides follow Bet365's order (swapped when the fixture says so).
  */
@@ -111,7 +119,16 @@ export function tennisPlayFields(
   status: WorldMatch['status'],
   swapped = false,
 ): ZapFields {
-  const sets = state.sets.length === 0 ? [[0, 0] as const] : state.sets
+  const sets: (readonly [number, number])[] = state.sets.length === 0 ? [[0, 0]] : [...state.sets]
+  // Between sets Bet365 already shows the next one at 0-0 (`stateFromScore` reads it so too).
+  const won = [0, 0]
+  for (const set of sets) {
+    const w = setWinner(set)
+    if (w !== null) won[w]!++
+  }
+  const need = Math.ceil(state.bestOf / 2)
+  if (setWinner(sets[sets.length - 1]!) !== null && won[0]! < need && won[1]! < need)
+    sets.push([0, 0])
   const [a, b] = swap(state.points, swapped)
   let xp: [string, string]
   if (state.tiebreak) xp = [String(a), String(b)]
