@@ -19,8 +19,10 @@ import type {
   WorldPrices,
   WorldTennisState,
 } from '@oddsboard/feedkit'
+import { silentLogger } from '@oddsboard/feedkit'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { createSharedWorld } from '@oddsboard/simworld'
+import { bet365Adapter } from './adapter'
 import { clockOf } from './canonical'
 import { createBet365Feed } from './feed'
 import { startBet365Sim, type Bet365SimServer } from './sim'
@@ -51,6 +53,10 @@ class FakeWorld implements SharedWorld {
     return () => {
       this.users--
     }
+  }
+  /** How many listeners are registered. */
+  listening(): number {
+    return this.listeners.size
   }
   emit(change: WorldChange): void {
     for (const l of this.listeners) l(change)
@@ -483,14 +489,20 @@ describe('Bet365 simulator: the shared world through the real feed (sockets)', (
     expect(feed.status().badFrames).toBe(0)
   })
 
-  it('retains the world while running and releases it on close', async () => {
+  it('the adapter passes the world on: retained while running, released on close', async () => {
     const w = world()
-    const sim = await startBet365Sim({ seed: 1, world: w })
+    const sim = await bet365Adapter.startSim({
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger,
+      world: w,
+    })
     expect(w.users).toBe(1)
+    expect(w.listening()).toBe(1)
     await sim.close()
     expect(w.users).toBe(0)
-    // Changes after close are ignored.
-    w.price('wf:napoli-mainz', ['1/1', '1/1', '1/1'])
+    // No longer listening either.
+    expect(w.listening()).toBe(0)
   })
 })
 
