@@ -42,6 +42,7 @@ export const bet365Adapter: BookAdapter<Bet365Settings> = {
       ...(c.BET365_SESSION !== undefined && { sessionId: c.BET365_SESSION }),
       ...(c.BET365_TOKEN !== undefined && { token: c.BET365_TOKEN }),
     })),
-  createFeed: ({ url, logger, config }) => createBet365Feed({ url, logger, ...config }),
+  createFeed: ({ url, logger, config, frames }) =>
+    createBet365Feed({ url, logger, ...config, ...(frames !== undefined && { frames }) }),
   startSim: async (options) => (await import('./sim')).startBet365Sim(options),
 }

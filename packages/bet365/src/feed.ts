@@ -6,6 +6,7 @@ import {
   registerSecret,
   splitCredentials,
   type Feed,
+  type FrameSink,
   type Logger,
 } from '@oddsboard/feedkit'
 import {
@@ -51,6 +52,8 @@ export interface Bet365FeedOptions {
   logger?: Logger
   /** No `__time` or data for this long (ms) → `stale` → reconnect. Default {@link BET365_STALE_AFTER_MS}. */
   staleAfterMs?: number
+  /** Sees every raw frame in and out (recording, issue 11). */
+  frames?: FrameSink
 }
 
 /** A random 16-digit `uid` query value, as the web app sends (captures antibagr har). */
@@ -97,8 +100,9 @@ class Bet365Feed extends FeedBase {
     })
     this.topics = options.topics ?? [...DEFAULT_BET365_TOPICS]
     this.sessionId = options.sessionId ?? `${randomBytes(16).toString('hex').toUpperCase()}000003`
-    // The user's own session: never in a log line or a status text.
+    // The user's own session: never in a log line or a status text (nor a recording).
     registerSecret(options.sessionId)
+    registerSecret(this.sessionId, { ephemeral: true })
     registerSecret(options.token)
     const { url, authorization } = splitCredentials(options.url)
     this.url = url
@@ -165,12 +169,14 @@ class Bet365Feed extends FeedBase {
         sessionId: this.sessionId,
         ...(this.options.token !== undefined ? { token: this.options.token } : {}),
       })
-      ws.send(handshake)
+      this.send(ws, handshake)
     })
     ws.on('message', (data: WebSocket.RawData) => {
       if (ws !== this.ws) return
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data)
+      this.options.frames?.('in', text)
       try {
-        this.onFrame(ws, Buffer.isBuffer(data) ? data.toString('utf8') : String(data))
+        this.onFrame(ws, text)
       } catch (e) {
         // Defensive: nothing from a frame may crash the feed.
         this.badFrame(String(data), `unexpected: ${(e as Error).message}`)
@@ -178,6 +184,8 @@ class Bet365Feed extends FeedBase {
     })
     ws.on('error', (err: Error) => {
       this.logger.warn({ source: 'bet365', err: err.message }, 'bet365 socket error')
+      // The reason (DNS, TCP, an HTTP status on the upgrade) is news for the status too.
+      if (ws === this.ws) this.setState(this.state, `socket error: ${err.message}`)
     })
     ws.on('close', (code: number) => {
       if (ws !== this.ws) return
@@ -186,6 +194,12 @@ class Bet365Feed extends FeedBase {
       this.logger.info({ source: 'bet365', code }, 'bet365 socket closed')
       this.scheduleReconnect()
     })
+  }
+
+  /** Sends one frame upstream, seen by the `frames` sink first. */
+  private send(ws: WebSocket, text: string): void {
+    this.options.frames?.('out', text)
+    ws.send(text)
   }
 
   private scheduleReconnect(): void {
@@ -207,7 +221,7 @@ class Bet365Feed extends FeedBase {
     }
     if (frame.kind === 'handshake') {
       if (frame.status === '100') {
-        ws.send(encodeSubscribe(this.topics))
+        this.send(ws, encodeSubscribe(this.topics))
         this.setState('live')
       } else if (frame.status === '111') {
         this.rejected = true

@@ -1,4 +1,4 @@
-import type { Logger } from '@oddsboard/feedkit'
+import type { FrameSink, Logger } from '@oddsboard/feedkit'
 
 /**
  * Public surface of the Engine.IO v3 / Socket.IO client (shared/DESIGN.md, "Upstream protocol
@@ -47,6 +47,11 @@ export interface SocketIoClientOptions {
   /** Give up on one connection attempt after this long (ms); default 10 000. */
   connectTimeoutMs?: number
   logger?: Logger
+  /**
+   * Sees every raw frame received and sent, for recording (`RECORD_DIR`): websocket frames as
+   * they are, polling payloads (one HTTP body each) with `transport: 'polling'`.
+   */
+  onFrame?: FrameSink
 }
 
 /** Connection state: `open` means the Socket.IO namespace is connected. */

@@ -163,6 +163,7 @@ export class SocketIoClient implements SocketIoClientApi {
         transport: this.transport,
         jar: this.jar,
         logger: this.logger,
+        ...(this.options.onFrame !== undefined && { onFrame: this.options.onFrame }),
       },
       {
         open: () => {

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws'
 import type { RawData } from 'ws'
 import type { CookieJar } from 'tough-cookie'
-import type { Logger } from '@oddsboard/feedkit'
+import type { FrameSink, Logger } from '@oddsboard/feedkit'
 import { registerSecret } from '@oddsboard/feedkit'
 import type { Transport } from './api'
 import {
@@ -23,6 +23,8 @@ export interface EngineOptions {
   /** Cookies kept across polls, the upgrade and reconnects (e.g. a load balancer's). */
   jar: CookieJar
   logger: Logger
+  /** Sees every raw frame in and out (websocket frames; polling payloads marked `polling`). */
+  onFrame?: FrameSink
 }
 
 /** Callbacks of one Engine.IO connection; `close` is called at most once, never after `close()`. */
@@ -103,7 +105,11 @@ export class EngineConnection {
     if (this.transport === 'polling' && this.handshake && graceful) {
       waits.push(this.postFinal([...pending, '1']))
     }
-    if (this.ws) waits.push(closeWebSocket(this.ws, this.transport === 'websocket' ? pending : []))
+    if (this.ws) {
+      const last = this.transport === 'websocket' ? pending : []
+      if (this.ws.readyState === WebSocket.OPEN) for (const p of last) this.opts.onFrame?.('out', p)
+      waits.push(closeWebSocket(this.ws, last))
+    }
     if (this.probe) waits.push(closeWebSocket(this.probe, []))
     this.closing = Promise.all(waits).then(() => undefined)
     return this.closing
@@ -193,6 +199,7 @@ export class EngineConnection {
   ): Promise<string | null> {
     const url = this.urlFor('polling')
     const headers = this.headersFor(url)
+    if (packets !== undefined) this.opts.onFrame?.('out', encodePayload(packets), 'polling')
     try {
       const res = await fetch(url, {
         ...(packets !== undefined && {
@@ -205,6 +212,7 @@ export class EngineConnection {
       })
       this.storeCookies(url, res.headers.getSetCookie())
       const body = await res.text()
+      if (packets === undefined && res.ok) this.opts.onFrame?.('in', body, 'polling')
       if (res.ok) return body
       this.fail(`${what} HTTP ${res.status}`)
     } catch (e) {
@@ -245,6 +253,7 @@ export class EngineConnection {
   /** The last POST of a graceful close (its own short deadline: the session signal is aborted). */
   private async postFinal(packets: string[]): Promise<void> {
     const url = this.urlFor('polling')
+    this.opts.onFrame?.('out', encodePayload(packets), 'polling')
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -286,6 +295,7 @@ export class EngineConnection {
     else this.probe = ws
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (this.closed) return
+      if (!isBinary) this.opts.onFrame?.('in', rawText(data))
       if (ws === this.ws) {
         if (isBinary) this.handlers.badPacket('<binary frame>', 'binary frames are not supported')
         else this.onPacketText(rawText(data))
@@ -294,7 +304,7 @@ export class EngineConnection {
       }
     })
     ws.on('open', () => {
-      if (!this.closed && ws === this.probe) ws.send('2probe')
+      if (!this.closed && ws === this.probe) this.wsSend(ws, '2probe')
     })
     const lost = (reason: string) => {
       if (this.closed) return
@@ -303,6 +313,12 @@ export class EngineConnection {
     }
     ws.on('error', (e) => lost(`transport error: ${e.message}`))
     ws.on('close', (code) => lost(`transport close (${code})`))
+  }
+
+  /** Sends one websocket frame, seen by `onFrame` first. */
+  private wsSend(ws: WebSocket, text: string): void {
+    this.opts.onFrame?.('out', text)
+    ws.send(text)
   }
 
   private startUpgrade(): void {
@@ -318,7 +334,7 @@ export class EngineConnection {
     this.upgrading = true
     this.pausePolling(() => {
       if (this.closed || ws !== this.probe) return
-      ws.send('5')
+      this.wsSend(ws, '5')
       this.probe = undefined
       this.ws = ws
       this.transport = 'websocket'
@@ -355,7 +371,7 @@ export class EngineConnection {
     if (this.transport === 'websocket') {
       const ws = this.ws
       if (!ws || ws.readyState !== WebSocket.OPEN) return
-      for (const p of this.writeBuffer) ws.send(p)
+      for (const p of this.writeBuffer) this.wsSend(ws, p)
       this.writeBuffer = []
     } else {
       if (this.postInFlight || !this.handshake || this.pollingPaused) return

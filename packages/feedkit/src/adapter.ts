@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Source } from '@oddsboard/model'
 import type { Feed } from './feed'
 import type { Logger } from './logger'
+import type { FrameSink } from './recorder'
 import type { SimServer } from './sim'
 import type { SharedWorld } from './world'
 
@@ -41,9 +42,11 @@ export interface BookAdapter<Config = unknown> {
    * Builds the book's feed, not started. `url` is the live URL, a `*_URL` override or a
    * simulator's URL (it may carry `user:pass@` credentials: the feed sends them as
    * `Authorization: Basic` and never shows them); `logger` is already bound to the feed.
+   * `frames`, when given, sees every raw upstream frame the feed receives and sends (the
+   * proxy's recorder, `RECORD_DIR`; issue 11).
    * @throws TypeError when `url` is not a URL the feed can use.
    */
-  createFeed(options: { url: string; logger: Logger; config: Config }): Feed
+  createFeed(options: { url: string; logger: Logger; config: Config; frames?: FrameSink }): Feed
   /**
    * Starts the book's simulator on `host:port` (port 0 = ephemeral) and resolves once it
    * listens; its `url` is what {@link BookAdapter.createFeed} should connect to. `world` is

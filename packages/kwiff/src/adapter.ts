@@ -47,6 +47,7 @@ export const kwiffAdapter: BookAdapter<KwiffSettings> = {
       ...(c.KWIFF_SPORTS !== undefined && { sports: c.KWIFF_SPORTS }),
       ...(c.KWIFF_REFRESH_MS !== undefined && { refreshMs: c.KWIFF_REFRESH_MS }),
     })),
-  createFeed: ({ url, logger, config }) => createKwiffFeed({ url, logger, ...config }),
+  createFeed: ({ url, logger, config, frames }) =>
+    createKwiffFeed({ url, logger, ...config, ...(frames !== undefined && { frames }) }),
   startSim: async (options) => (await import('./sim')).startKwiffSim(options),
 }

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Entity, Op } from '@oddsboard/model'
-import type { Feed, Logger } from '@oddsboard/feedkit'
+import type { Feed, FrameSink, Logger } from '@oddsboard/feedkit'
 import { diffEntities } from '@oddsboard/model'
 import { backoffDelay, FeedBase, registerSecret } from '@oddsboard/feedkit'
 import { AckTimeoutError, NotConnectedError, SocketIoClient } from '@oddsboard/engineio'
@@ -63,6 +63,8 @@ export interface KwiffFeedOptions {
    * nothing about the picture and do not count.
    */
   staleAfterMs?: number
+  /** Sees every raw frame in and out (recording, issue 11). */
+  frames?: FrameSink
 }
 
 /**
@@ -201,6 +203,7 @@ class KwiffFeedImpl extends FeedBase implements KwiffFeed {
       reconnect: this.options.reconnect ?? {},
       connectTimeoutMs: this.options.connectTimeoutMs ?? 10_000,
       logger: this.logger,
+      ...(this.options.frames !== undefined && { onFrame: this.options.frames }),
     })
     this.client = c
     c.on('state', (state, error) => this.onClientState(state, error))

@@ -28,6 +28,7 @@ export const winamaxAdapter: BookAdapter<WinamaxSettings> = {
       ).optional(),
     })
     .transform((c) => (c.WINAMAX_ROUTES === undefined ? {} : { routes: c.WINAMAX_ROUTES })),
-  createFeed: ({ url, logger, config }) => createWinamaxFeed({ url, logger, ...config }),
+  createFeed: ({ url, logger, config, frames }) =>
+    createWinamaxFeed({ url, logger, ...config, ...(frames !== undefined && { frames }) }),
   startSim: async (options) => (await import('./sim')).startWinamaxSim(options),
 }

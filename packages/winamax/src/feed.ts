@@ -19,7 +19,7 @@ import type { SocketIoClientOptions } from '@oddsboard/engineio'
 import { diffEntities } from '@oddsboard/model'
 import { FeedBase } from '@oddsboard/feedkit'
 import type { Op } from '@oddsboard/model'
-import type { Feed, Logger } from '@oddsboard/feedkit'
+import type { Feed, FrameSink, Logger } from '@oddsboard/feedkit'
 import { decodeMEvent, M_EVENT } from './codec'
 import type { DecodedPayload, WinamaxSubscription } from './codec'
 import { WinamaxStore } from './normalize'
@@ -66,6 +66,8 @@ export interface WinamaxFeedOptions {
   snapshotTimeoutMs?: number
   /** Reconnect policy of the Socket.IO client (tests shorten it); default the client's. */
   reconnect?: SocketIoClientOptions['reconnect']
+  /** Sees every raw frame in and out, polling payloads included (recording, issue 11). */
+  frames?: FrameSink
 }
 
 /**
@@ -124,6 +126,7 @@ class WinamaxFeed extends FeedBase {
       maxDepth: Infinity,
       logger: this.logger,
       ...(this.options.reconnect !== undefined && { reconnect: this.options.reconnect }),
+      ...(this.options.frames !== undefined && { onFrame: this.options.frames }),
     })
     this.client = client
     client.on('connect', () => this.guard('connect', () => this.subscribe()))
