@@ -56,6 +56,15 @@ export interface ProxyConfig {
   /** Folder of the built web app (index.html + assets). */
   webDist: string
   /**
+   * Issue 11. `recordDir`: each feed's raw upstream frames are recorded there
+   * (`RECORD_DIR`, absolute; absent = no recording). `replaySpeed`: the pace of every
+   * `replay:FILE` endpoint (`REPLAY_SPEED`: a factor > 0, or `max`; default 1).
+   * `tapCdpUrl`: Bet365 and Winamax read a user's Chromium over CDP (`TAP_CDP_URL`).
+   */
+  recordDir?: string
+  replaySpeed?: number | 'max'
+  tapCdpUrl?: string
+  /**
    * Absolute path of the folder where the proxy keeps what must survive a restart: the
    * user's link/unlink decisions in `links.json` (`DATA_DIR`, default `./data` relative to
    * the working directory at start-up).
@@ -111,6 +120,32 @@ const url = (schemes: readonly string[]) =>
       `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`,
     )
 
+/** A book's endpoint: a URL of one of its schemes, or `replay:FILE` naming a readable file. */
+const endpoint = (schemes: readonly string[]) => {
+  const asUrl = url(schemes)
+  return z
+    .string()
+    .trim()
+    .superRefine((s, ctx) => {
+      if (!s.startsWith('replay:')) {
+        const r = asUrl.safeParse(s)
+        if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]!.message })
+        return
+      }
+      let file = false
+      try {
+        file = statSync(s.slice('replay:'.length)).isFile()
+      } catch {
+        // missing or unreadable: reported below
+      }
+      if (!file)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be replay:FILE naming a recording that exists',
+        })
+    })
+}
+
 const origin = z.string().refine((s) => {
   if (s === '*') return true
   try {
@@ -143,6 +178,14 @@ const TAIL_VARIABLES: Record<string, Variable> = {
   RELAY_COALESCE_MS: { description: 'delta coalescing window in ms, 1–50 (default 10)' },
   RELAY_RING_SIZE: { description: 'deltas kept for resume (default 2000)' },
   WEB_DIST: { description: 'folder of the built web app (default apps/web/dist)' },
+  RECORD_DIR: { description: 'record every raw upstream frame there, one file per book per hour' },
+  REPLAY_SPEED: {
+    description:
+      'pace of <BOOK>_URL=replay:FILE (a recording): a factor like 4, or max (default 1)',
+  },
+  TAP_CDP_URL: {
+    description: 'read Bet365/Winamax from your own Chromium over CDP, e.g. http://127.0.0.1:9222',
+  },
   DATA_DIR: {
     description: 'folder for state kept across restarts: links.json (default ./data)',
   },
@@ -184,7 +227,7 @@ function proxySchema(books: readonly BookAdapter[]) {
       .refine((s) => list(s).length > 0, 'must name at least one feed')
       .default('sim'),
     ...Object.fromEntries(
-      books.map((b) => [urlVariable(b.source), url(b.urlSchemes).optional()] as const),
+      books.map((b) => [urlVariable(b.source), endpoint(b.urlSchemes).optional()] as const),
     ),
     ALLOWED_ORIGINS: z
       .string()
@@ -209,6 +252,27 @@ function proxySchema(books: readonly BookAdapter[]) {
     RELAY_COALESCE_MS: int(1, 50).default(10),
     RELAY_RING_SIZE: int(1, 100_000).default(2000),
     WEB_DIST: z.string().min(1).optional(),
+    RECORD_DIR: z
+      .string()
+      .trim()
+      .refine((s) => {
+        try {
+          return statSync(s).isDirectory()
+        } catch {
+          return true // created on the first frame
+        }
+      }, 'must be a folder (it names a file)')
+      .optional(),
+    REPLAY_SPEED: z
+      .string()
+      .trim()
+      .refine(
+        (s) => s === 'max' || (/^\d+(\.\d+)?$/.test(s) && Number(s) > 0 && Number(s) <= 10_000),
+        'must be a number > 0 (at most 10000), e.g. 4, or max',
+      )
+      .transform((s) => (s === 'max' ? ('max' as const) : Number(s)))
+      .optional(),
+    TAP_CDP_URL: url(['http:', 'https:', 'ws:', 'wss:']).optional(),
     DATA_DIR: z
       .string()
       .trim()
@@ -325,6 +389,9 @@ export function loadConfig(
     coalesceMs: c.RELAY_COALESCE_MS,
     ringSize: c.RELAY_RING_SIZE,
     webDist: c.WEB_DIST ?? path.resolve(import.meta.dirname, '../../web/dist'),
+    ...(c.RECORD_DIR !== undefined && { recordDir: path.resolve(c.RECORD_DIR) }),
+    replaySpeed: c.REPLAY_SPEED ?? 1,
+    ...(c.TAP_CDP_URL !== undefined && { tapCdpUrl: c.TAP_CDP_URL }),
     dataDir: path.resolve(c.DATA_DIR),
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@oddsboard/feedkit'
 import type { BookRun, ProxyConfig } from './config'
 import { redactUrl } from './config'
 import { childLogger } from './logger'
+import { upstreamFor } from './upstream'
 
 export { redactUrl }
 
@@ -57,13 +58,19 @@ export async function buildFeeds(config: ProxyConfig, logger: Logger): Promise<F
   const feeds: Feed[] = []
   try {
     for (const run of config.feeds) {
-      const url = await urlFor(run)
+      // Issue 11: replay:FILE, the browser tap, RECORD_DIR, the status mode, diagnostics.
+      const up = await upstreamFor(run, config, logger, () => urlFor(run))
+      if (up.server !== undefined) sims.push(up.server)
+      const url = up.url
       feeds.push(
-        run.adapter.createFeed({
-          url,
-          logger: childLogger(logger, { component: 'feed', feed: run.source }),
-          config: run.config,
-        }),
+        up.wrap(
+          run.adapter.createFeed({
+            url,
+            logger: childLogger(logger, { component: 'feed', feed: run.source }),
+            config: run.config,
+            ...up.feedOptions,
+          }),
+        ),
       )
       logger.info(
         { source: run.source, url: run.target === 'sim' ? url : redactUrl(url) },

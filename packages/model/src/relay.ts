@@ -40,7 +40,17 @@ export interface FeedStatus {
   badFrames: number
   /** The latest error, human readable; never contains secrets. */
   error?: string
+  /**
+   * Where the feed's frames come from (issue 11; absent from older proxies): a simulator, the
+   * live site, another URL, a recording played back (`replaySpeed`), or a browser tap.
+   */
+  mode?: FeedMode
+  /** The replay's speed factor (`max`: as fast as possible); only with mode `replay`. */
+  replaySpeed?: number | 'max'
 }
+
+/** Where a feed's frames come from; see {@link FeedStatus.mode}. */
+export type FeedMode = 'sim' | 'live' | 'url' | 'replay' | 'tap'
 
 /**
  * The whole state at `seq`: the first message of a connection that did not resume (or could
