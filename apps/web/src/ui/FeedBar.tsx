@@ -18,6 +18,19 @@ const FeedChip = memo(function FeedChip({ source }: { source: Source }) {
       <span className="dot" aria-hidden />
       <span className="feed-name">{NAMES[source]}</span>
       <span className="feed-state">{state}</span>
+      {(f?.mode === 'replay' || f?.mode === 'tap') && (
+        <span
+          className="feed-state"
+          data-testid={`feed-${source}-mode`}
+          title={
+            f.mode === 'tap'
+              ? 'Read from your own browser over CDP (TAP_CDP_URL)'
+              : 'Played back from a recording (replay:FILE, REPLAY_SPEED)'
+          }
+        >
+          {f.mode === 'tap' ? 'tap' : `replay ×${f.replaySpeed ?? 1}`}
+        </span>
+      )}
       {f && (
         <>
           <span className="feed-stat" title="Last upstream message">
