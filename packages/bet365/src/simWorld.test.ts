@@ -280,6 +280,7 @@ describe('Bet365 simulator: the shared world through the real feed (sockets)', (
     const now = Date.now()
     const expected = m.seconds + (now - m.clockAt) / 1000
     expect(ev.clock!.running).toBe(true)
+    // Within half a second on the wire; the model's reading counts whole seconds (one more).
     expect(Math.abs(clockSeconds(ev.clock!, now) - expected)).toBeLessThan(1.5)
     expect(marketOf(ev.id)).toMatchObject({
       name: 'Fulltime Result',

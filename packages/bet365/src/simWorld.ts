@@ -89,7 +89,8 @@ export function footballPlayFields(state: WorldFootballState, swapped = false): 
   const at = Math.floor(state.clockAt / 1000) * 1000
   let seconds = state.running ? state.seconds - (state.clockAt - at) / 1000 : state.seconds
   if (state.period === 'HT') seconds = 45 * 60
-  const s = Math.max(0, Math.floor(seconds))
+  // Whole seconds on both TS and TU: rounding keeps the reading within half a second.
+  const s = Math.max(0, Math.round(seconds))
   const running = state.running && state.period !== 'HT' && state.period !== 'FT'
   return {
     ...fields,
