@@ -417,7 +417,14 @@ const MovedFirstText = memo(function MovedFirstText({
       data-testid="moved-first"
       data-leader={m.leader.source}
       data-dir={m.dir === 1 ? 'up' : 'down'}
-      title={`Latest move ${m.dir === 1 ? 'up (longer)' : 'down (shorter)'}: ${bookName(m.leader.source)} ${formatOdds(m.leader.from, undefined, false)} → ${formatOdds(m.leader.to, undefined, false)} first`}
+      title={[
+        `Latest move ${m.dir === 1 ? 'up (longer)' : 'down (shorter)'}, moved first: ${bookName(m.leader.source)} ${formatOdds(m.leader.from, undefined, false)} → ${formatOdds(m.leader.to, undefined, false)}`,
+        ...m.followers.map(
+          (f) =>
+            `${bookName(f.source)} ${formatLag(f.lagMs)}: ${formatOdds(f.from, undefined, false)} → ${formatOdds(f.to, undefined, false)}`,
+        ),
+        ...m.notMoved.map((s) => `${bookName(s)} not yet`),
+      ].join('\n')}
     >
       <span className={`arrow ${m.dir === 1 ? 'up' : 'down'}`}>{m.dir === 1 ? '▲' : '▼'}</span>{' '}
       moved first: <b>{bookName(m.leader.source)}</b>
@@ -702,7 +709,7 @@ export function CompareView() {
         defaultSort={{ id: 'status', desc: false }}
         eventOf={pinOf}
         detail={renderDetail}
-        detailHeight={200}
+        detailHeight={184}
         rowHeight={66}
         bookStale={false}
         highlightId={highlightId}
