@@ -111,9 +111,15 @@ describe('every real frame of the captures, display form turned into wire form',
     })
     const er = frames.find((l) => l.startsWith('\x14'))!
     expect(messagesOf(decodeServerFrame(er))[0]!.records[0]!.type).toBe('ER')
-    // `\x1d` frames carry no documented meaning: an unknown type byte, rejected with the typed error.
+    // `\x1d` frames: DPT "Close Request" (README "Frame types"), a control frame, not a bad one.
     expect(frames.filter((l) => l === '\x1d')).toHaveLength(3)
-    expect(decodeError(() => decodeServerFrame('\x1d'))).toBe('unknown type byte 0x1d')
+    expect(decodeServerFrame('\x1d')).toEqual({ kind: 'control', control: 'close', headers: '' })
+    expect(decodeServerFrame('\x1920261129180000000')).toEqual({
+      kind: 'control',
+      control: 'ping',
+      headers: '20261129180000000',
+    })
+    expect(decodeError(() => decodeServerFrame('\x1c'))).toBe('unknown type byte 0x1c')
     // `\x16` alone (display cut it short) is not a complete subscribe.
     expect(decodeError(() => decodeClientFrame('\x16'))).toBe('unknown client frame')
   })

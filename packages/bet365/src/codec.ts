@@ -39,6 +39,18 @@ export interface ZapRecord {
   fields: ZapFields
 }
 
+/**
+ * Type byte of a "Ping Client" control message (DPT, the Diffusion protocol zap is built on:
+ * diffusiondata/wireshark-dissector dpt.lua, message type 0x19, one fixed header, a
+ * timestamp). No public bet365 capture shows one; decoded so that it is never a bad frame.
+ */
+export const ZAP_PING_CLIENT = 0x19
+/**
+ * Type byte of a "Close Request" (DPT message type 0x1d, no header; same source). The
+ * antibagr har shows it alone as the last frame of three of its four connections.
+ */
+export const ZAP_CLOSE_REQUEST = 0x1d
+
 /** A decoded server message. */
 export interface ZapMessage {
   /** `load` for type byte 0x14, `delta` for 0x15. */
@@ -56,6 +68,8 @@ export type HandshakeStatus = '100' | '101' | '111'
 export type ServerFrame =
   | { kind: 'handshake'; status: HandshakeStatus; connectionId: string }
   | { kind: 'messages'; messages: ZapMessage[] }
+  /** A DPT control frame ({@link ZAP_PING_CLIENT}, {@link ZAP_CLOSE_REQUEST}); `headers` as sent. */
+  | { kind: 'control'; control: 'ping' | 'close'; headers: string }
 
 /** What one client frame holds (the simulator reads these). */
 export type ClientFrame =
@@ -264,8 +278,8 @@ export function decodeMessage(text: string): ZapMessage {
 }
 
 /**
- * Decodes one server frame: a handshake reply (`100\x02<id>\x00`) or one or more messages
- * joined by `\x08`. The frame is all-or-nothing: one bad message rejects the frame.
+ * Decodes one server frame: a handshake reply (`100\x02<id>\x00`), a control frame
+ * (`\x19` ping, `\x1d` close request) or one or more messages joined by `\x08`. The frame is all-or-nothing: one bad message rejects the frame.
  * @throws ZapDecodeError (only this error type) for anything that is not well formed.
  */
 export function decodeServerFrame(frame: string): ServerFrame {
@@ -278,6 +292,10 @@ export function decodeServerFrame(frame: string): ServerFrame {
       throw new ZapDecodeError(`unknown handshake status ${status}`)
     }
     return { kind: 'handshake', status, connectionId: m[2]! }
+  }
+  if (c === ZAP_PING_CLIENT || c === ZAP_CLOSE_REQUEST) {
+    const control = c === ZAP_PING_CLIENT ? 'ping' : 'close'
+    return { kind: 'control', control, headers: frame.slice(1) }
   }
   const messages: ZapMessage[] = []
   let start = 0

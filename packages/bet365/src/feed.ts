@@ -219,6 +219,15 @@ class Bet365Feed extends FeedBase {
       this.badFrame(text, e.reason)
       return
     }
+    if (frame.kind === 'control') {
+      // A ping is a message (counted above) and is not answered: no capture shows an answer.
+      // A close request ends this connection; the feed reconnects as after a server close.
+      if (frame.control === 'close') {
+        this.logger.info({ source: 'bet365' }, 'bet365 close request (0x1d); reconnecting')
+        ws.close()
+      }
+      return
+    }
     if (frame.kind === 'handshake') {
       if (frame.status === '100') {
         this.send(ws, encodeSubscribe(this.topics))
