@@ -51,7 +51,7 @@ async function rawClient(url: string, topics: string[]): Promise<{ frames: ZapMe
     if (f.kind === 'handshake') {
       expect(f.status).toBe('100')
       ws.send(encodeSubscribe(topics))
-    } else frames.push(f.messages)
+    } else if (f.kind === 'messages') frames.push(f.messages)
   })
   await new Promise<void>((r) => ws.once('open', () => r()))
   ws.send(encodeClientHandshake({ topics: ['__time'], sessionId: 'ABC000003' }))
