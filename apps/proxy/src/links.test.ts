@@ -278,6 +278,18 @@ describe('Linker', () => {
     expect(out[0]!.id).not.toBe(first!.id)
   })
 
+  it('matches an event again when its names change', async () => {
+    const { step } = await setup()
+    const [c] = step({
+      winamax: listing('winamax', 'w1', 'football', 'Naples', 'Milan AC'),
+      bet365: listing('bet365', 'b1', 'football', 'Napoli', 'AC Milan'),
+    })
+    expect(memberIds(c!)).toEqual(['winamax:w1', 'bet365:b1'])
+    expect(step({ bet365: listing('bet365', 'b1', 'football', 'Arsenal', 'Chelsea') })).toEqual([])
+    const [back] = step({ bet365: listing('bet365', 'b1', 'football', 'SSC Napoli', 'Milan') })
+    expect(back!.id).toBe(c!.id)
+  })
+
   it('publishes nothing when a pass finds nothing new, and bumps updatedAt only on membership', async () => {
     const { step, linker, hub } = await setup()
     step({

@@ -1,6 +1,7 @@
 import type {
   CanonicalEvent,
   CanonicalMember,
+  Competition,
   EntityState,
   Event,
   Op,
@@ -14,9 +15,10 @@ import {
   canonicalTokens,
   compareEvents,
   fold,
-  matchBooks,
+  matchPreparedBooks,
   prepareEvent,
   type MatchEvent,
+  type PreparedEvent,
 } from '@oddsboard/matcher'
 import type { Hub } from './hub'
 import type { LinkDecision, LinkStore } from './linkStore'
@@ -71,13 +73,10 @@ const REASONS_USER = ['linked by user']
  * The country an event's competition names, as the matcher's canonical token (`c~de`),
  * so "Allemagne" (Winamax's category) and "Germany Bundesliga" (a Bet365 competition) meet:
  * the whole region when it names a country, else the first words of the competition's name
- * when they do. Undefined otherwise ("Ligue des Champions", "International"), and always
- * for tennis, whose tournaments name cities, not the players' country.
+ * when they do. Undefined otherwise ("Ligue des Champions", "International"). Not used in
+ * tennis, whose tournaments name cities, not the players' country.
  */
-function countryOf(state: EntityState, e: Event, sport: SportKey): string | undefined {
-  if (sport === 'tennis') return undefined
-  const c = state.competition.get(e.competitionId)
-  if (c === undefined) return undefined
+function countryOf(c: Competition): string | undefined {
   if (c.region !== undefined) {
     const tokens = canonicalTokens(fold(c.region).split(' '))
     if (tokens.length === 1 && tokens[0]!.startsWith('c~')) return tokens[0]
@@ -87,15 +86,14 @@ function countryOf(state: EntityState, e: Event, sport: SportKey): string | unde
 }
 
 /** The matcher's view of an event: its sides, start, sport key and country. */
-function matchInput(state: EntityState, e: Event, sport: SportKey): MatchEvent {
+function matchInput(e: Event, sport: SportKey, country: string | undefined): MatchEvent {
   const [home, away] = e.participants
   const input: MatchEvent = { sport, name: e.name, start: e.startTime ?? null }
   if (home !== '' && away !== '') {
     input.home = home
     input.away = away
   }
-  const country = countryOf(state, e, sport)
-  if (country !== undefined) input.country = country
+  if (country !== undefined && sport !== 'tennis') input.country = country
   // orderKnown is left to the matcher: known, except in tennis where books disagree on "home"
   return input
 }
@@ -159,6 +157,13 @@ export class Linker {
   private timer: NodeJS.Timeout | null = null
   /** What a pass reads of each event, sport and competition, to ignore other changes. */
   private readonly signatures = new Map<string, string>()
+  /**
+   * Each event as the matcher last prepared it, with the input it was prepared from (JSON):
+   * preparing is most of a pass's work, and an event's names rarely change.
+   */
+  private prepared = new Map<string, { input: string; prepared: PreparedEvent | undefined }>()
+  /** Each competition's country, by the competition object it was read from. */
+  private countries = new WeakMap<Competition, string | undefined>()
   private readonly unsubscribe: () => void
 
   constructor(options: LinkerOptions) {
@@ -306,15 +311,36 @@ export class Linker {
     }
 
     // the matcher, per pair of books
-    const books = new Map<Source, { events: Event[]; inputs: MatchEvent[] }>()
+    const books = new Map<Source, { events: Event[]; prepared: (PreparedEvent | undefined)[] }>()
+    const prepared = new Map<string, { input: string; prepared: PreparedEvent | undefined }>()
     for (const e of state.event.values()) {
       const sport = sportOf(e)
       if (sport === 'other') continue
       let book = books.get(e.source)
-      if (book === undefined) books.set(e.source, (book = { events: [], inputs: [] }))
+      if (book === undefined) books.set(e.source, (book = { events: [], prepared: [] }))
       book.events.push(e)
-      book.inputs.push(matchInput(state, e, sport))
+      const competition = state.competition.get(e.competitionId)
+      let country: string | undefined
+      if (competition !== undefined) {
+        if (this.countries.has(competition)) country = this.countries.get(competition)
+        else this.countries.set(competition, (country = countryOf(competition)))
+      }
+      const input = matchInput(e, sport, country)
+      const key = JSON.stringify(input)
+      let entry = this.prepared.get(e.id)
+      if (entry?.input !== key) {
+        let p: PreparedEvent | undefined
+        try {
+          p = prepareEvent(input)
+        } catch {
+          p = undefined // no sides to match: left to users' links
+        }
+        entry = { input: key, prepared: p }
+      }
+      prepared.set(e.id, entry)
+      book.prepared.push(entry.prepared)
     }
+    this.prepared = prepared
     const matcherEdges: Edge[] = []
     const sources = SOURCES.filter((s) => books.has(s))
     for (let i = 0; i < sources.length; i++) {
@@ -323,7 +349,7 @@ export class Linker {
         const B = books.get(sources[j]!)!
         const bookA = sources[i]!
         const bookB = sources[j]!
-        const { matches } = matchBooks(A.inputs, B.inputs, {
+        const { matches } = matchPreparedBooks(A.prepared, B.prepared, {
           exclude: (ai, bi) => {
             const x = A.events[ai]!.id
             const y = B.events[bi]!.id

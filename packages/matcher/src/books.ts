@@ -82,9 +82,20 @@ export function matchBooks(
   eventsB: readonly MatchEvent[],
   options: MatchBooksOptions = {},
 ): { matches: BookMatch[]; stats: MatchBooksStats } {
+  return matchPreparedBooks(prepareAll(eventsA), prepareAll(eventsB), options)
+}
+
+/**
+ * {@link matchBooks} on events already prepared with {@link prepareEvent} (`undefined` for
+ * one that could not be, counted as skipped), for a caller that matches the same events
+ * again and again (the proxy's linker) and keeps each one prepared while it is unchanged.
+ */
+export function matchPreparedBooks(
+  prepA: readonly (PreparedEvent | undefined)[],
+  prepB: readonly (PreparedEvent | undefined)[],
+  options: MatchBooksOptions = {},
+): { matches: BookMatch[]; stats: MatchBooksStats } {
   const exclude = options.exclude
-  const prepA = prepareAll(eventsA)
-  const prepB = prepareAll(eventsB)
   const skipped = [...prepA, ...prepB].filter((e) => e === undefined).length
 
   // index B by sport|day|key and sport|*|key (unknown start); keys are token prefixes

@@ -17,6 +17,7 @@ export {
 export {
   matchBooks,
   matchBooksNaive,
+  matchPreparedBooks,
   type BookMatch,
   type MatchBooksOptions,
   type MatchBooksStats,
