@@ -318,6 +318,11 @@ export async function startWinamaxBridge(options: {
   routeOf: (requestId: string) => string | undefined
   /** The routes whose snapshots are to be played: playback waits for the client to ask them all. */
   routes?: () => readonly string[]
+  /**
+   * A snapshot of a route the client did not ask goes to a request of the client not
+   * answered yet (the tap: the page's routes need not be the feed's); otherwise it is skipped.
+   */
+  anyRoute?: boolean
   speed: ReplaySpeed
   follow?: (listener: (push: MPush) => void) => () => void
   logger: Logger
@@ -337,15 +342,17 @@ export async function startWinamaxBridge(options: {
       playback?.stop()
       unfollow?.()
     })
+    /** The client's requests not answered by a snapshot yet. */
+    const unanswered = new Set<string>()
     const send = (push: MPush) => {
       const recorded = push.payload.requestId
       if (typeof recorded === 'string') {
         const route = options.routeOf(recorded)
-        const mine = route === undefined ? undefined : requests.get(route)
-        // Only one route asked: its snapshot, whatever the page asked it for.
-        const only = requests.size === 1 ? [...requests.values()][0] : undefined
-        const to = mine ?? (route === undefined ? only : undefined)
+        let to = route === undefined ? undefined : requests.get(route)
+        if (to === undefined && (options.anyRoute === true || route === undefined))
+          to = unanswered.values().next().value
         if (to === undefined) return
+        unanswered.delete(to)
         socket.emit('m', { ...push.payload, requestId: to })
         return
       }
@@ -360,6 +367,7 @@ export async function startWinamaxBridge(options: {
       const r = request as { route?: unknown; requestId?: unknown }
       if (typeof r?.route !== 'string' || typeof r.requestId !== 'string') return
       requests.set(r.route, r.requestId)
+      unanswered.add(r.requestId)
       if (playback !== undefined) return
       // The feed asks every route at once, but a request may travel in a later polling POST
       // or after the websocket upgrade: start once every recorded route is asked for (a
