@@ -28,3 +28,85 @@ export function renderFixtureFile(fixtures: readonly FixtureRecord[]): string {
   const lines = fixtures.map((f) => `    ${JSON.stringify(f)}`)
   return `{\n  "about": ${JSON.stringify(about)},\n  "fixtures": [\n${lines.join(',\n')}\n  ]\n}\n`
 }
+
+/** Median margin of one kind of market in a capture, and how many markets it is over. */
+export interface MeasuredMargin {
+  markets: number
+  median: number
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/**
+ * The books' margins (Σ 1/decimal odds − 1) measured on the captures:
+ * - Winamax: every match's main bet with three outcomes (1X2) in the first payload of
+ *   winamax-2025-11-04.ndjson (`matches[].mainBetId` → `bets[].outcomes` → `odds`).
+ * - Bet365: every "Fulltime Result" (MA ID 1777, three PA) under the Soccer CL (ID 1) and
+ *   every "To Win Match" (MA ID 1763, two PA) under Tennis (CL ID 13) of the 2026 load,
+ *   from the fractional `OD`.
+ */
+export function measureCaptureMargins(texts: CaptureTexts = readCaptures()): {
+  winamaxFootball: MeasuredMargin
+  bet365Football: MeasuredMargin
+  bet365Tennis: MeasuredMargin
+} {
+  // Winamax
+  const line = texts.winamaxNdjson.split('\n').find((l) => l.includes('mainBetId'))!
+  const frame = JSON.parse(line) as { data: string }
+  const [, body] = JSON.parse(frame.data.slice(2)) as [
+    string,
+    {
+      matches: Record<string, { mainBetId: number; sportId: number }>
+      bets: Record<string, { outcomes: number[] }>
+      odds: Record<string, number>
+    },
+  ]
+  const winamax: number[] = []
+  for (const m of Object.values(body.matches)) {
+    const outcomes = body.bets[String(m.mainBetId)]?.outcomes ?? []
+    const odds = outcomes.map((o) => body.odds[String(o)] ?? 0)
+    if (odds.length === 3 && odds.every((o) => o > 1)) {
+      winamax.push(odds.reduce((sum, o) => sum + 1 / o, 0) - 1)
+    }
+  }
+  // Bet365
+  const text = texts.bet365Inplay
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('')
+  const football: number[] = []
+  const tennis: number[] = []
+  let cl = ''
+  let market: { id: string; cl: string; odds: number[] } | undefined
+  const close = () => {
+    if (market === undefined) return
+    const sum = market.odds.reduce((s, o) => s + 1 / o, 0) - 1
+    if (market.cl === '1' && market.id === '1777' && market.odds.length === 3) football.push(sum)
+    if (market.cl === '13' && market.id === '1763' && market.odds.length === 2) tennis.push(sum)
+  }
+  for (const record of text.slice(0, text.lastIndexOf('|') + 1).split('|')) {
+    const [type, ...pairs] = record.split(';')
+    const f = Object.fromEntries(
+      pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+    )
+    if (type === 'CL') cl = f.ID ?? ''
+    if (type === 'MA' || type === 'EV' || type === 'CL') {
+      close()
+      market = type === 'MA' ? { id: f.ID ?? '', cl, odds: [] } : undefined
+    }
+    if (type === 'PA' && market !== undefined && f.OD !== undefined) {
+      const [n, d] = f.OD.split('/').map(Number) as [number, number]
+      market.odds.push(1 + n / d)
+    }
+  }
+  close()
+  return {
+    winamaxFootball: { markets: winamax.length, median: median(winamax) },
+    bet365Football: { markets: football.length, median: median(football) },
+    bet365Tennis: { markets: tennis.length, median: median(tennis) },
+  }
+}

@@ -25,18 +25,21 @@ export const BOOK_MARGINS: Readonly<Record<WorldSport, Readonly<Record<Source, n
 }
 
 /**
- * The UK fractional odds ladder, shortest first: the same steps as Kwiff's simulator
- * (packages/kwiff/src/simWorld.ts `ODDS_LADDER`), which are the prices seen in the Bet365 2026
- * load (`OD=` values such as 8/13, 12/5, 85/40 are all on it).
+ * The UK fractional odds ladder, shortest first: the steps of Kwiff's simulator
+ * (packages/kwiff/src/simWorld.ts `ODDS_LADDER`, with 2/17 put before 1/8 where it belongs)
+ * plus the ladder prices the Bet365 2026 load shows that it lacks (1/80, 1/66, 1/40, 19/20,
+ * 17/10, 21/10, 15/4, 22/1, 28/1). Left out from the load: 1/500 and 1/125 (beyond the ends)
+ * and 20/23, 28/25 (American football handicap prices).
  */
 export const FRACTIONAL_LADDER: readonly string[] = [
-  '1/100', '1/50', '1/33', '1/25', '1/20', '1/16', '1/14', '1/12', '1/10', '1/9', '1/8', '2/17',
-  '1/7', '2/13', '1/6', '2/11', '1/5', '2/9', '1/4', '2/7', '3/10', '1/3', '4/11', '2/5', '4/9',
-  '1/2', '8/15', '4/7', '8/13', '4/6', '8/11', '4/5', '5/6', '10/11', '1/1', '21/20', '11/10',
-  '6/5', '5/4', '11/8', '7/5', '6/4', '8/5', '13/8', '7/4', '9/5', '15/8', '2/1', '85/40',
-  '11/5', '9/4', '12/5', '5/2', '13/5', '11/4', '3/1', '10/3', '7/2', '4/1', '9/2', '5/1',
-  '11/2', '6/1', '13/2', '7/1', '15/2', '8/1', '17/2', '9/1', '10/1', '11/1', '12/1', '14/1',
-  '16/1', '18/1', '20/1', '25/1', '33/1', '40/1', '50/1', '66/1', '80/1', '100/1',
+  '1/100', '1/80', '1/66', '1/50', '1/40', '1/33', '1/25', '1/20', '1/16', '1/14', '1/12', '1/10',
+  '1/9', '2/17', '1/8', '1/7', '2/13', '1/6', '2/11', '1/5', '2/9', '1/4', '2/7', '3/10', '1/3',
+  '4/11', '2/5', '4/9', '1/2', '8/15', '4/7', '8/13', '4/6', '8/11', '4/5', '5/6', '10/11',
+  '19/20', '1/1', '21/20', '11/10', '6/5', '5/4', '11/8', '7/5', '6/4', '8/5', '13/8', '17/10',
+  '7/4', '9/5', '15/8', '2/1', '21/10', '85/40', '11/5', '9/4', '12/5', '5/2', '13/5', '11/4',
+  '3/1', '10/3', '7/2', '15/4', '4/1', '9/2', '5/1', '11/2', '6/1', '13/2', '7/1', '15/2', '8/1',
+  '17/2', '9/1', '10/1', '11/1', '12/1', '14/1', '16/1', '18/1', '20/1', '22/1', '25/1', '28/1',
+  '33/1', '40/1', '50/1', '66/1', '80/1', '100/1',
 ] // prettier-ignore
 
 /** Exact decimal odds of a fractional price `n/d` (1 + n/d). */
@@ -48,25 +51,72 @@ export function fractionalToDecimal(fraction: string): number {
 const LADDER_DECIMALS = FRACTIONAL_LADDER.map(fractionalToDecimal)
 
 /**
- * The longest ladder price not longer than `decimal` (books round in their own favour),
- * clamped to the ladder's ends (1/100 .. 100/1).
+ * The ladder price nearest to `decimal` in implied probability, clamped to the ladder's ends
+ * (1/100 .. 100/1). Nearest, not always shorter, so that the margin after rounding stays the
+ * book's measured one (the capture medians are of rounded prices).
  * @returns the fraction text and its decimal odds rounded to 2 places, as Kwiff sends them
  */
 export function toLadder(decimal: number): { fractional: string; odds: number } {
-  let i = 0
-  while (i + 1 < LADDER_DECIMALS.length && LADDER_DECIMALS[i + 1]! <= decimal + 1e-9) i++
-  return { fractional: FRACTIONAL_LADDER[i]!, odds: Math.round(LADDER_DECIMALS[i]! * 100) / 100 }
+  const target = 1 / decimal
+  let best = 0
+  for (let i = 1; i < LADDER_DECIMALS.length; i++) {
+    if (
+      Math.abs(1 / LADDER_DECIMALS[i]! - target) < Math.abs(1 / LADDER_DECIMALS[best]! - target)
+    ) {
+      best = i
+    }
+  }
+  return {
+    fractional: FRACTIONAL_LADDER[best]!,
+    odds: Math.round(LADDER_DECIMALS[best]! * 100) / 100,
+  }
 }
 
 /** Winamax's rounding: decimal odds to 2 places, never under 1.01, capped at 500. */
 export function toWinamaxDecimal(decimal: number): number {
-  return Math.min(500, Math.max(1.01, Math.floor(decimal * 100 + 1e-6) / 100))
+  return Math.min(500, Math.max(1.01, Math.round(decimal * 100) / 100))
+}
+
+/**
+ * Spreads a margin over outcomes by the power method: implied probabilities p_i^k with k ≤ 1
+ * chosen so they sum to 1 + margin. Long shots carry more of the margin than favourites (the
+ * favourite–longshot bias books price in), and no implied probability exceeds 1 unless the
+ * true one nearly does.
+ * @returns implied probabilities (sum 1 + margin)
+ */
+export function powerMargin(probabilities: readonly number[], margin: number): number[] {
+  const sum = (k: number) => probabilities.reduce((s, p) => s + p ** k, 0)
+  let lo = 0.3
+  let hi = 1
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2
+    if (sum(mid) > 1 + margin) lo = mid
+    else hi = mid
+  }
+  const k = (lo + hi) / 2
+  return probabilities.map((p) => p ** k)
+}
+
+/**
+ * The margin a book takes on one market: its median margin `median`, more on a balanced market
+ * and less on a decided one (the favourite cannot go under 1.01, so the margin cannot be
+ * loaded on it). In the Bet365 load, lopsided markets carry 5.5-6.5 % (Sutjeska Foca 40/1,
+ * 22/1, 1/80: 5.6 %; NK Zagora 1/125, 25/1, 40/1: 5.5 %) against a median of 8.7 %. The
+ * factor runs from 0.6 (decided) to 1.1 (all outcomes equally likely), which keeps the
+ * median over a live board at the book's measured median (`board.test.ts` checks it).
+ */
+export function marginFor(median: number, probabilities: readonly number[]): number {
+  const n = probabilities.length
+  const top = Math.max(...probabilities)
+  const balance = Math.min(1, Math.max(0, (1 - top) / (1 - 1 / n)))
+  return median * (0.76 + 0.5 * balance)
 }
 
 /**
  * A book's prices from true probabilities: each probability is tilted by the book's bias
- * (log-scale, per outcome), renormalized, scaled by 1 + margin (a proportional overround),
- * inverted and rounded the book's way.
+ * (log-scale, per outcome), renormalized, given the book's margin for that market
+ * ({@link marginFor}) by the power method ({@link powerMargin}), inverted and rounded the
+ * book's way.
  * @param probabilities true probabilities per outcome (sum 1)
  * @param bias per-outcome log bias (small, e.g. ±0.03)
  * @returns decimal odds per outcome and, for fractional books, their fractions
@@ -78,11 +128,12 @@ export function bookOdds(
   bias: readonly number[],
 ): { odds: number[]; fractional?: string[] } {
   const tilted = probabilities.map(
-    (p, i) => Math.min(0.995, Math.max(0.004, p)) * Math.exp(bias[i] ?? 0),
+    (p, i) => Math.min(0.998, Math.max(0.002, p)) * Math.exp(bias[i] ?? 0),
   )
   const total = tilted.reduce((s, p) => s + p, 0)
-  const margin = BOOK_MARGINS[sport][book]
-  const fair = tilted.map((p) => 1 / ((p / total) * (1 + margin)))
+  const normalized = tilted.map((p) => p / total)
+  const implied = powerMargin(normalized, marginFor(BOOK_MARGINS[sport][book], normalized))
+  const fair = implied.map((q) => 1 / q)
   if (book === 'winamax') return { odds: fair.map(toWinamaxDecimal) }
   const rungs = fair.map(toLadder)
   return { odds: rungs.map((r) => r.odds), fractional: rungs.map((r) => r.fractional) }

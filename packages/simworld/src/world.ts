@@ -63,15 +63,19 @@ export const TIMINGS = {
 export const BOOK_BEHAVIOUR: Readonly<
   Record<Source, { repriceMs: readonly [number, number]; lagMs: number; slowShare: number }>
 > = {
-  bet365: { repriceMs: [3 * SECOND, 7 * SECOND], lagMs: 12 * SECOND, slowShare: 0.12 },
-  kwiff: { repriceMs: [5 * SECOND, 10 * SECOND], lagMs: 18 * SECOND, slowShare: 0.2 },
-  winamax: { repriceMs: [6 * SECOND, 14 * SECOND], lagMs: 20 * SECOND, slowShare: 0.2 },
+  bet365: { repriceMs: [3 * SECOND, 7 * SECOND], lagMs: 12 * SECOND, slowShare: 0.03 },
+  kwiff: { repriceMs: [5 * SECOND, 10 * SECOND], lagMs: 18 * SECOND, slowShare: 0.05 },
+  winamax: { repriceMs: [6 * SECOND, 14 * SECOND], lagMs: 20 * SECOND, slowShare: 0.05 },
 }
 
 /** Per-book bias: an Ornstein–Uhlenbeck process on log probability, per outcome. */
 const BIAS_SD = 0.025
 const BIAS_TAU_MS = 5 * MINUTE
 const HISTORY_MS = 60 * SECOND
+/** Share of a book's lag it takes to react to a tennis point (points come every 25-45 s). */
+const TENNIS_LAG_SHARE = 0.2
+/** A tennis point that moves the true probability this much suspends the books like a break. */
+const TENNIS_SWING = 0.06
 
 interface BookQuote {
   odds: number[]
@@ -84,6 +88,10 @@ interface BookQuote {
   lagMs: number
   lagRedrawAt: number
   nextRepriceAt: number
+  /** Tennis: the true probability as of the last point this book has reacted to. */
+  seen: number[]
+  /** Tennis: when the book reacts to the latest point. */
+  reactAt?: number
   /** After a goal/break: the book has not noticed until `suspendAt`, reopens at `reopenAt`. */
   shock?: { at: number; suspendAt: number; reopenAt: number }
 }
@@ -337,6 +345,7 @@ export class SimulatedWorld implements SharedWorld {
         at: this.clock,
         bias,
         biasAt: this.clock,
+        seen: sim.truth,
         lagMs: sim.rng() * BOOK_BEHAVIOUR[book].lagMs,
         lagRedrawAt: this.clock + between(sim.rng, [2 * MINUTE, 5 * MINUTE]),
         nextRepriceAt: this.clock + between(sim.rng, BOOK_BEHAVIOUR[book].repriceMs),
@@ -418,9 +427,14 @@ export class SimulatedWorld implements SharedWorld {
       const at = p.nextPointAt
       const server = p.score.server
       const winner: Side = sim.rng() < p.serve[server] ? server : ((1 - server) as Side)
+      const before = sim.truth[0] ?? 0.5
       const result = playPoint(p.score, winner)
       sim.truth = truthOf(sim, at)
-      if (result.breakOfServe || result.set) this.shock(sim, at, result.set ? 0.5 : 0.8)
+      // books suspend after a break, a set, or any point that swings the match (a set point
+      // saved, a tiebreak mini-break late on)
+      const swing = Math.abs((sim.truth[0] ?? 0.5) - before) >= TENNIS_SWING
+      if (result.breakOfServe || result.set || swing) this.shock(sim, at, result.set ? 0.5 : 0.8)
+      else this.pointPlayed(sim, at)
       changed()
       if (result.match) {
         this.end(sim, at)
@@ -465,8 +479,19 @@ export class SimulatedWorld implements SharedWorld {
         ? between(sim.rng, [10 * SECOND, 40 * SECOND])
         : between(sim.rng, [1 * SECOND, 5 * SECOND])
       const suspendAt = at + notice * scale
-      const reopenAt = suspendAt + between(sim.rng, [4 * SECOND, 15 * SECOND]) * scale
+      const reopenAt = suspendAt + between(sim.rng, [5 * SECOND, 15 * SECOND]) * scale
       q.shock = { at, suspendAt, reopenAt }
+    }
+  }
+
+  /**
+   * A tennis point: each book reacts after its own delay (one second plus a share of its
+   * current lag), so the books move in a varied order, seconds apart.
+   */
+  private pointPlayed(sim: MatchSim, at: number): void {
+    for (const q of sim.quotes.values()) {
+      const reactAt = at + SECOND + q.lagMs * TENNIS_LAG_SHARE
+      q.reactAt = q.reactAt === undefined ? reactAt : Math.min(q.reactAt, reactAt)
     }
   }
 
@@ -517,15 +542,26 @@ export class SimulatedWorld implements SharedWorld {
         return
       }
       q.shock = undefined
+      q.seen = sim.truth
+      q.reactAt = undefined
       this.reprice(sim, book, q, t, sim.truth, true)
       q.nextRepriceAt = t + between(sim.rng, BOOK_BEHAVIOUR[book].repriceMs)
+      return
+    }
+    if (q.reactAt !== undefined && t >= q.reactAt) {
+      q.reactAt = undefined
+      q.seen = sim.truth
+      this.reprice(sim, book, q, t, q.seen, false)
       return
     }
     if (t < q.nextRepriceAt) return
     const prematch = sim.status === 'prematch'
     const [lo, hi] = BOOK_BEHAVIOUR[book].repriceMs
     q.nextRepriceAt = t + between(sim.rng, prematch ? [lo * 6, hi * 6] : [lo, hi])
-    this.reprice(sim, book, q, t, this.truthAt(sim, t - q.lagMs), false)
+    // football drifts with the clock: the book reads the true probability `lagMs` late;
+    // tennis moves by points: the book holds what it saw at its last reaction
+    const truth = sim.play.sport === 'tennis' ? q.seen : this.truthAt(sim, t - q.lagMs)
+    this.reprice(sim, book, q, t, truth, false)
   }
 
   private reprice(
