@@ -15,6 +15,10 @@ describe('format', () => {
     expect(formatOdds(5.5, '9/2', true)).toBe('9/2')
     expect(formatOdds(2.5, undefined, true)).toBe('3/2')
     expect(formatOdds(null, undefined, false)).toBe('–')
+    // Side by side (Compare), 4/7 = 1.5714… must not read as another book's 1.57.
+    expect(formatOdds(1 + 4 / 7, '4/7', false, true)).toBe('1.571')
+    expect(formatOdds(1.57, undefined, false, true)).toBe('1.57')
+    expect(formatOdds(1 + 4 / 7, '4/7', true, true)).toBe('4/7')
     expect(formatOdds(1.002, '1/500', false)).toBe('1.002')
     expect(formatOdds(1.01, '1/100', false)).toBe('1.01')
     expect(formatOdds(2.375, undefined, false)).toBe('2.38')

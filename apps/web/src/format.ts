@@ -4,14 +4,21 @@ import { decimalToFractional, isTennisScore, type Event, type Source } from '@od
  * Odds as text: decimal with 2 decimals (e.g. "5.50"), or 3 when 2 would hide the price
  * (1/500 is 1.002, not "1.00"), or fractional ("9/2") when `fractional`; the book's own
  * fractional text is preferred over a computed one.
- * Unpriced (null) shows "–".
+ * Unpriced (null) shows "–". `precise` (Compare view, where books' prices sit side by side)
+ * shows 3 decimals whenever 2 would round, so two prices that differ never read the same.
  */
 export function formatOdds(
   decimal: number | null,
   oddsText: string | undefined,
   fractional: boolean,
+  precise = false,
 ): string {
   if (decimal === null) return '–'
+  if (!fractional && precise) {
+    // Three decimals when two would round: 4/7 is 1.571, not the 1.57 another book offers.
+    const two = decimal.toFixed(2)
+    return Math.abs(Number(two) - decimal) > 1e-9 ? decimal.toFixed(3) : two
+  }
   if (!fractional) {
     const two = decimal.toFixed(2)
     return Math.abs(Number(two) - decimal) > 1e-9 && decimal < 1.1 ? decimal.toFixed(3) : two

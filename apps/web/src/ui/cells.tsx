@@ -62,7 +62,14 @@ let hoverTimer: ReturnType<typeof setTimeout> | null = null
  * not the only cue), and on hover (after 250 ms) the price-history chart.
  * Re-renders only when this selection, its last move, or the odds format changes.
  */
-export const OddsCell = memo(function OddsCell({ id }: { id: string | null }) {
+export const OddsCell = memo(function OddsCell({
+  id,
+  precise = false,
+}: {
+  id: string | null
+  /** Three decimals whenever two would round (prices of several books side by side). */
+  precise?: boolean
+}) {
   const sel = useBoard((s) => (id === null ? undefined : s.board.entities.selection.get(id)))
   const move = useBoard((s) => (id === null ? undefined : s.board.moves.get(id)))
   const fractional = useUi((s) => s.url.fractional)
@@ -85,7 +92,7 @@ export const OddsCell = memo(function OddsCell({ id }: { id: string | null }) {
     if (uiStore.getState().hover !== null) uiStore.setState({ hover: null })
   }, [])
   if (id === null || sel === undefined) return <span className="odds odds-none">–</span>
-  const text = formatOdds(sel.odds, sel.oddsText, fractional)
+  const text = formatOdds(sel.odds, sel.oddsText, fractional, precise)
   const dir = move === undefined ? 0 : move.dir
   const title =
     `${sel.name}: ${text}` +

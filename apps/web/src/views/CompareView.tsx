@@ -171,7 +171,7 @@ const OutcomeCell = memo(function OutcomeCell({ row, slot }: { row: CompareRow; 
               }
             >
               <BookTag source={m.source} />
-              <OddsCell id={p?.selectionId ?? null} />
+              <OddsCell id={p?.selectionId ?? null} precise />
               {p?.best ? <span className="sr-only"> (best)</span> : null}
             </div>
           )
@@ -551,7 +551,7 @@ function StakeSplitTable({ row }: { row: CompareRow }) {
                 )}
               </td>
               <td className="num" data-testid="split-odds">
-                {formatOdds(o.best, undefined, fractional)}
+                {formatOdds(o.best, undefined, fractional, true)}
               </td>
               <td className="num" data-testid="split-stake">
                 {split === null ? '–' : formatMoney(split.stakes[i]!)}
