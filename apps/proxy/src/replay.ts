@@ -29,6 +29,8 @@ import { decodeEnginePacket, decodePayload, decodeSocketIoPacket } from '@oddsbo
 import {
   decodeClientFrame,
   encodeHandshakeReply,
+  formatZapTime,
+  TIME_TOPIC,
   ZAP_SUBPROTOCOL,
   ZapDecodeError,
 } from '@oddsboard/bet365'
@@ -183,6 +185,12 @@ export async function startZapBridge(options: {
   speed: ReplaySpeed
   /** Registers a listener for frames that arrive later (a live source); returns its remover. */
   follow?: (listener: (data: string) => void) => () => void
+  /**
+   * Once every frame is played (a recording's end), send a `__time` heartbeat this often
+   * (ms), the zap server's own keepalive (seed 001 "Heartbeat"), so the feed keeps the final
+   * state instead of going stale and replaying from the start. Default: none.
+   */
+  keepAliveMs?: number
   logger: Logger
 }): Promise<ReplayServer> {
   const wss = new WebSocketServer({
@@ -201,7 +209,9 @@ export async function startZapBridge(options: {
   wss.on('connection', (ws: WebSocket) => {
     let playback: Playback<{ t: number; data: string }> | undefined
     let unfollow: (() => void) | undefined
+    let keepAlive: NodeJS.Timeout | undefined
     const cleanup = () => {
+      clearInterval(keepAlive)
       playback?.stop()
       unfollow?.()
       cleanups.delete(cleanup)
@@ -236,7 +246,15 @@ export async function startZapBridge(options: {
         sent++
         if (ws.readyState === ws.OPEN) ws.send(item.data)
         if (sent === items.length && live !== null) flushLive()
+        if (sent === items.length) startKeepAlive()
       })
+      const startKeepAlive = () => {
+        if (options.keepAliveMs === undefined || keepAlive !== undefined) return
+        keepAlive = setInterval(() => {
+          const ti = formatZapTime(Date.now())
+          if (ws.readyState === ws.OPEN) ws.send(`\x15${TIME_TOPIC}\x01U|IN;TI=${ti};UF=55;|`)
+        }, options.keepAliveMs)
+      }
       const flushLive = () => {
         const pending = live ?? []
         live = null
@@ -266,7 +284,7 @@ function startBet365Replay(
   logger: Logger,
 ): Promise<ReplayServer> {
   const pushes = bet365Pushes(frames)
-  return startZapBridge({ frames: () => pushes, speed, logger })
+  return startZapBridge({ frames: () => pushes, speed, keepAliveMs: 5000, logger })
 }
 
 // ---- Socket.IO servers (Winamax, Kwiff) --------------------------------------------------
