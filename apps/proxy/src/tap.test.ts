@@ -20,6 +20,8 @@ import { chromium } from 'playwright-core'
 import type { Entity } from '@oddsboard/model'
 import { createBet365Feed } from '@oddsboard/bet365'
 import { startBet365Sim } from '@oddsboard/bet365/sim'
+import { createWinamaxFeed } from '@oddsboard/winamax'
+import { startWinamaxSim } from '@oddsboard/winamax/sim'
 import { silentLogger } from '@oddsboard/feedkit'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { loadConfig } from './config'
@@ -49,6 +51,42 @@ ws.onmessage = (e) => {
   if (typeof e.data === 'string' && e.data.startsWith('100\\x02')) ws.send('\\x16\\x00OVInPlay_1_3\\x01')
 }
 </script>`
+
+/**
+ * A page that plays Winamax's site over a websocket-only Engine.IO v3 session (a browser's
+ * WebSocket is not held to CORS, unlike its polling requests to another port): it asks the
+ * feed's default routes (seeds/000: `42["m",{"route","requestId"}]`) and pings like the
+ * site's client (`2` every 25 s).
+ */
+const winamaxPage = (
+  socketUrl: string,
+) => `<!doctype html><meta charset="utf-8"><title>tap test</title>
+<script>
+const ws = new WebSocket(${JSON.stringify(socketUrl)} + '?language=FR&version=3.27.0&embed=false&EIO=3&transport=websocket')
+ws.onmessage = (e) => {
+  if (e.data !== '40') return
+  ws.send('42' + JSON.stringify(['m', { route: 'sport:1', requestId: 'page-request-1' }]))
+  ws.send('42' + JSON.stringify(['m', { route: 'hot:live', requestId: 'page-request-2' }]))
+}
+setInterval(() => ws.readyState === 1 && ws.send('2'), 25000)
+</script>`
+
+/** Serves `html` on 127.0.0.1; resolves with its URL. Closed at the end. */
+async function servePage(html: string): Promise<string> {
+  const http = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' })
+    res.end(html)
+  })
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        http.closeAllConnections()
+        http.close(() => r())
+      }),
+  )
+  return `http://127.0.0.1:${(http.address() as AddressInfo).port}/`
+}
 
 /** Starts Chromium with a DevTools port; resolves with its CDP http URL. Killed at the end. */
 async function startChromium(): Promise<string> {
@@ -125,19 +163,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tap (Chromium over CDP)', () => 
     })
     cleanups.push(() => sim.close())
 
-    const http = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html' })
-      res.end(page(sim.url))
-    })
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
-    cleanups.push(
-      () =>
-        new Promise<void>((r) => {
-          http.closeAllConnections()
-          http.close(() => r())
-        }),
-    )
-    const pageUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`
+    const pageUrl = await servePage(page(sim.url))
 
     const cdpUrl = await startChromium()
     const data = mkdtempSync(path.join(tmpdir(), 'oddsboard-tap-data-'))
@@ -188,5 +214,52 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tap (Chromium over CDP)', () => 
     // the tap opened no connection of its own.
     expect(new Set(sessions)).toEqual(new Set([PAGE_SESSION]))
     expect(sessions).toHaveLength(2)
+  }, 120_000)
+
+  it("reads the page's own Winamax frames; the proxy's state equals a direct feed's", async () => {
+    const sim = await startWinamaxSim({ host: '127.0.0.1', port: 0 })
+    cleanups.push(() => sim.close())
+    const socketUrl = sim.url.replace(/^http/, 'ws')
+    const pageUrl = await servePage(winamaxPage(socketUrl))
+    const cdpUrl = await startChromium()
+    const data = mkdtempSync(path.join(tmpdir(), 'oddsboard-tap-data-'))
+    cleanups.push(() => rmSync(data, { recursive: true, force: true }))
+    const config = loadConfig({
+      FEEDS: 'winamax',
+      TAP_CDP_URL: cdpUrl,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: data,
+    })
+    const set = await buildFeeds(config, silentLogger)
+    const tapped = await startProxy(config, silentLogger, { feeds: set.feeds })
+    cleanups.push(async () => {
+      await tapped.close()
+      await set.close()
+    })
+    const browser = await chromium.connectOverCDP(cdpUrl, { timeout: 10_000 })
+    cleanups.push(() => browser.close())
+    const context = browser.contexts()[0]!
+    const tab = context.pages()[0] ?? (await context.newPage())
+    await tab.goto(pageUrl)
+    const direct = await startProxy({ ...config, feeds: [] }, silentLogger, {
+      feeds: [createWinamaxFeed({ url: sim.url })],
+    })
+    cleanups.push(() => direct.close())
+
+    await waitUntil(() => tapped.hub.feeds()[0]?.state === 'live', { timeoutMs: 30_000 })
+    expect(tapped.hub.feeds()[0]).toMatchObject({ source: 'winamax', mode: 'tap', badFrames: 0 })
+    let a = ''
+    let b = ''
+    await waitUntil(
+      () => {
+        a = comparable(tapped.hub.snapshot().entities)
+        b = comparable(direct.hub.snapshot().entities)
+        return a.length > 100_000 && a === b
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    ).catch(() => {})
+    expect(a.length).toBeGreaterThan(100_000)
+    expect(a).toBe(b)
   }, 120_000)
 })
