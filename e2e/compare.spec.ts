@@ -449,6 +449,130 @@ test('⇄ beside a match in the Live view opens its Compare row, scrolled to and
   await expect(page.getByTestId('view-live')).toBeVisible()
 })
 
+/** "Jannik Sinner v Novak Djokovic" on every book: tennis, a match-winner market, these prices. */
+function sinnerDjokovic(odds: Record<Source, [number, number]>): BookEntity[] {
+  return (Object.keys(odds) as Source[]).flatMap((source) => {
+    const sep = source === 'winamax' ? ' - ' : ' v '
+    const names: [string, string] = ['Jannik Sinner', 'Novak Djokovic']
+    const base: BookEntity[] = [
+      { kind: 'sport', id: `${source}:tennis`, source, key: 'tennis', name: 'Tennis' },
+      {
+        kind: 'competition',
+        id: `${source}:c2`,
+        source,
+        sportId: `${source}:tennis`,
+        name: 'ATP Finals, Turin',
+      },
+      {
+        kind: 'event',
+        id: `${source}:e2`,
+        source,
+        sportId: `${source}:tennis`,
+        competitionId: `${source}:c2`,
+        name: names.join(sep),
+        participants: names,
+        startTime: START,
+        status: 'prematch',
+        updatedAt: Date.now(),
+      },
+      {
+        kind: 'market',
+        id: `${source}:m2`,
+        source,
+        eventId: `${source}:e2`,
+        name: 'Match winner',
+        type: 'winner',
+        suspended: false,
+        main: true,
+      },
+    ]
+    return [
+      ...base,
+      selection(source, 2, 'home', odds[source][0], 0),
+      selection(source, 2, 'away', odds[source][1], 1),
+    ]
+  })
+}
+
+test('filters, sorting, pinning and keys work in the Compare view as in the other views', async ({
+  page,
+  request,
+  scripted,
+}) => {
+  const football: Record<Source, Odds> = {
+    winamax: [2.1, 3.4, 3.6],
+    bet365: [2.2, 3.3, 3.5],
+    kwiff: [2.05, 3.5, 3.45],
+  }
+  const tennis: Record<Source, [number, number]> = {
+    winamax: [1.8, 2.0],
+    bet365: [1.83, 1.95],
+    kwiff: [1.85, 1.98],
+  }
+  await scripted.upsert([...arsenalChelsea(football), ...sinnerDjokovic(tennis)])
+  const foot = await canonicalOf(request, scripted.url, 'winamax:e1', (x) => x.members.length === 3)
+  const ten = await canonicalOf(request, scripted.url, 'winamax:e2', (x) => x.members.length === 3)
+  await page.goto(`${scripted.url}/?view=compare`)
+  const rows = page.getByTestId('compare-table').getByTestId('row')
+  await expect(rows).toHaveCount(2)
+
+  // The tennis row compares the match winner: two outcomes, no draw.
+  const tenRow = compareRow(page, ten.id)
+  await expect(tenRow.getByTestId('market-type')).toHaveText('Winner')
+  await expect(tenRow.getByTestId('compare-outcome')).toHaveCount(2)
+  await expect(outcomeCell(tenRow, 'away').locator('[data-best="1"]')).toHaveAttribute(
+    'data-source',
+    'winamax',
+  )
+
+  // Sport filter (canonical sport key), then Esc clears it.
+  await page.getByTestId('filter-sport').locator('summary').click()
+  await page.getByTestId('sport-option-tennis').check()
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toHaveAttribute('data-row-id', ten.id)
+  await page.getByTestId('filter-sport').locator('summary').click()
+  await page.locator('body').press('Escape')
+  await expect(rows).toHaveCount(2)
+  // Text: any book's names count (Winamax writes "Arsenal - Chelsea").
+  await page.getByTestId('filter-search').fill('chelsea')
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toHaveAttribute('data-row-id', foot.id)
+  await page.getByTestId('filter-search').fill('')
+  await expect(rows).toHaveCount(2)
+  // Live only: neither scripted match has started.
+  await page.getByTestId('filter-live').check()
+  await expect(rows).toHaveCount(0)
+  await page.getByTestId('filter-live').uncheck()
+
+  // Sort by the best-of-books margin, lowest first: the order of Σ 1/best − 1.
+  const margin = (bests: number[]) => bests.reduce((a, b) => a + 1 / b, 0) - 1
+  const footMargin = margin(
+    [0, 1, 2].map((i) => Math.max(...Object.values(football).map((o) => o[i]!))),
+  )
+  const tenMargin = margin([0, 1].map((i) => Math.max(...Object.values(tennis).map((o) => o[i]!))))
+  await page.getByTestId('col-margin').click()
+  await expect(page).toHaveURL(/sort=margin(:|%3A)asc/)
+  const ascending = footMargin < tenMargin ? [foot.id, ten.id] : [ten.id, foot.id]
+  await expect
+    .poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-row-id'))))
+    .toEqual(ascending)
+
+  // Keys: j focuses the first row, f pins it (it stays on top when the sort is reversed),
+  // Enter opens the stake split, Esc closes it.
+  await page.locator('body').press('j')
+  await page.locator('body').press('f')
+  await expect(compareRow(page, ascending[0]!)).toHaveAttribute('data-pinned', '1')
+  await page.getByTestId('col-margin').click()
+  await expect(page).toHaveURL(/sort=margin(:|%3A)desc/)
+  await expect
+    .poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-row-id'))))
+    .toEqual(ascending)
+  await page.locator('body').press('Enter')
+  await expect(page.getByTestId('compare-detail')).toBeVisible()
+  await page.locator('body').press('Escape')
+  await expect(page.getByTestId('compare-detail')).toHaveCount(0)
+})
+
 simTest(
   'on the default simulated feeds, matches priced by two or three books show side by side',
   async ({ page, request }) => {

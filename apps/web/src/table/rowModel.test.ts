@@ -54,6 +54,22 @@ describe('tableItems', () => {
     ])
   })
 
+  it('sorts numbers as numbers, whatever their digits (margins 0.018… before 0.0405…)', () => {
+    const margins = [
+      { id: 'tennis', m: (1 / 1.85 + 1 / 2.0 - 1) as number | undefined },
+      { id: 'football', m: 1 / 2.2 + 1 / 3.5 + 1 / 3.6 - 1 },
+      { id: 'none', m: undefined },
+      { id: 'sure', m: -0.0123 },
+    ]
+    const items = tableItems({
+      ...base,
+      rows: margins,
+      columns: [{ id: 'm', sortValue: (r: (typeof margins)[number]) => r.m }],
+      sort: { id: 'm', desc: false },
+    })
+    expect(items.map((i) => i.key)).toEqual(['sure', 'football', 'tennis', 'none'])
+  })
+
   it('puts pinned rows on top in sort order, out of their groups', () => {
     const items = tableItems({
       ...base,

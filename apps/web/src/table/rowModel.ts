@@ -5,6 +5,7 @@ import {
   rowPinningFeature,
   rowSortingFeature,
   sortFn_alphanumeric,
+  sortFn_basic,
   tableFeatures,
   type ColumnDef,
 } from '@tanstack/react-table'
@@ -64,7 +65,7 @@ const features = tableFeatures({
   rowPinningFeature,
   rowExpandingFeature,
   sortedRowModel: createSortedRowModel(),
-  sortFns: { alphanumeric: sortFn_alphanumeric },
+  sortFns: { alphanumeric: sortFn_alphanumeric, basic: sortFn_basic },
 })
 
 const noop = () => {}
@@ -78,6 +79,16 @@ const noop = () => {}
 export function tableItems<R extends RowBase>(input: RowModelInput<R>): Item<R>[] {
   const { rows, columns, sort, isPinned, groupOf, expandedId, hasDetail } = input
   const sortable = sort !== null && columns.some((c) => c.id === sort.id && c.sortValue)
+  // Numbers compare as numbers: the alphanumeric sort reads 0.018037… and 0.04054… as the digit
+  // runs 18037… and 4054…, and would put a 1.8 % margin after a 4.1 % one.
+  const numeric = (c: SortColumn<R>) => {
+    if (!sortable || c.id !== sort.id || c.sortValue === undefined) return false
+    for (const r of rows) {
+      const v = c.sortValue(r)
+      if (v !== undefined) return typeof v === 'number'
+    }
+    return false
+  }
   const table = constructTable({
     features,
     columns: columns.map((c) => ({
@@ -85,7 +96,7 @@ export function tableItems<R extends RowBase>(input: RowModelInput<R>): Item<R>[
       accessorFn: (r: R) => c.sortValue?.(r),
       enableSorting: c.sortValue !== undefined,
       sortUndefined: 'last' as const,
-      sortFn: 'alphanumeric' as const,
+      sortFn: numeric(c) ? ('basic' as const) : ('alphanumeric' as const),
     })) as ColumnDef<typeof features, R>[],
     data: rows as R[],
     getRowId: (r: R) => r.id,
