@@ -71,9 +71,72 @@ ws.onmessage = (e) => {
 setInterval(() => ws.readyState === 1 && ws.send('2'), 25000)
 </script>`
 
-/** Serves `html` on 127.0.0.1; resolves with its URL. Closed at the end. */
-async function servePage(html: string): Promise<string> {
-  const http = createServer((_req, res) => {
+/**
+ * A page that plays Winamax's site as its client starts (captures/README "winamax/": the
+ * subscription and the snapshot travel over Engine.IO polling before any upgrade): a
+ * polling-only Engine.IO v3 session, `b64=1` string payloads `<length>:<packet>…`.
+ */
+const winamaxPollingPage = `<!doctype html><meta charset="utf-8"><title>tap test</title>
+<script>
+const base = '/uof-sports-server/socket.io/?language=FR&version=3.27.0&embed=false&EIO=3&transport=polling&b64=1'
+const decode = (body) => {
+  const out = []
+  for (let i = 0; i < body.length; ) {
+    const colon = body.indexOf(':', i)
+    const n = Number(body.slice(i, colon))
+    out.push(body.substr(colon + 1, n))
+    i = colon + 1 + n
+  }
+  return out
+}
+const encode = (packets) => packets.map((p) => p.length + ':' + p).join('')
+let sid
+const onPacket = (p) => {
+  if (p !== '40') return
+  const m = (route, requestId) => '42' + JSON.stringify(['m', { route, requestId }])
+  fetch(base + '&sid=' + sid, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+    body: encode([m('sport:1', 'page-request-1'), m('hot:live', 'page-request-2')]),
+  })
+}
+;(async () => {
+  const [open, ...rest] = decode(await (await fetch(base + '&t=0')).text())
+  sid = JSON.parse(open.slice(1)).sid
+  rest.forEach(onPacket)
+  for (let t = 1; t < 1000; t++) decode(await (await fetch(base + '&sid=' + sid + '&t=' + t)).text()).forEach(onPacket)
+})()
+</script>`
+
+/**
+ * Serves `html` on 127.0.0.1, and forwards `/uof-sports-server/…` to `upstream` when given
+ * (the page's polling requests stay on its own origin); resolves with its URL.
+ */
+async function servePage(html: string, upstream?: string): Promise<string> {
+  const http = createServer((req, res) => {
+    if (upstream !== undefined && req.url?.startsWith('/uof-sports-server/')) {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        const body = Buffer.concat(chunks)
+        fetch(new URL(req.url!, upstream), {
+          method: req.method,
+          headers: { 'Content-Type': req.headers['content-type'] ?? 'text/plain' },
+          ...(req.method === 'POST' && { body }),
+        })
+          .then(async (r) => {
+            res.writeHead(r.status, {
+              'Content-Type': r.headers.get('content-type') ?? 'text/plain',
+            })
+            res.end(await r.text())
+          })
+          .catch(() => {
+            res.writeHead(502)
+            res.end()
+          })
+      })
+      return
+    }
     res.writeHead(200, { 'Content-Type': 'text/html' })
     res.end(html)
   })
@@ -216,50 +279,59 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tap (Chromium over CDP)', () => 
     expect(sessions).toHaveLength(2)
   }, 120_000)
 
-  it("reads the page's own Winamax frames; the proxy's state equals a direct feed's", async () => {
-    const sim = await startWinamaxSim({ host: '127.0.0.1', port: 0 })
-    cleanups.push(() => sim.close())
-    const socketUrl = sim.url.replace(/^http/, 'ws')
-    const pageUrl = await servePage(winamaxPage(socketUrl))
-    const cdpUrl = await startChromium()
-    const data = mkdtempSync(path.join(tmpdir(), 'oddsboard-tap-data-'))
-    cleanups.push(() => rmSync(data, { recursive: true, force: true }))
-    const config = loadConfig({
-      FEEDS: 'winamax',
-      TAP_CDP_URL: cdpUrl,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: data,
-    })
-    const set = await buildFeeds(config, silentLogger)
-    const tapped = await startProxy(config, silentLogger, { feeds: set.feeds })
-    cleanups.push(async () => {
-      await tapped.close()
-      await set.close()
-    })
-    const browser = await chromium.connectOverCDP(cdpUrl, { timeout: 10_000 })
-    cleanups.push(() => browser.close())
-    const context = browser.contexts()[0]!
-    const tab = context.pages()[0] ?? (await context.newPage())
-    await tab.goto(pageUrl)
-    const direct = await startProxy({ ...config, feeds: [] }, silentLogger, {
-      feeds: [createWinamaxFeed({ url: sim.url })],
-    })
-    cleanups.push(() => direct.close())
+  it.each([
+    ['a websocket', false],
+    ['Engine.IO polling (request bodies and response bodies over CDP)', true],
+  ])(
+    "reads the page's own Winamax frames over %s; state equal to a direct feed's",
+    async (_, polling) => {
+      const sim = await startWinamaxSim({ host: '127.0.0.1', port: 0 })
+      cleanups.push(() => sim.close())
+      const socketUrl = sim.url.replace(/^http/, 'ws')
+      const pageUrl = polling
+        ? await servePage(winamaxPollingPage, sim.url)
+        : await servePage(winamaxPage(socketUrl))
+      const cdpUrl = await startChromium()
+      const data = mkdtempSync(path.join(tmpdir(), 'oddsboard-tap-data-'))
+      cleanups.push(() => rmSync(data, { recursive: true, force: true }))
+      const config = loadConfig({
+        FEEDS: 'winamax',
+        TAP_CDP_URL: cdpUrl,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: data,
+      })
+      const set = await buildFeeds(config, silentLogger)
+      const tapped = await startProxy(config, silentLogger, { feeds: set.feeds })
+      cleanups.push(async () => {
+        await tapped.close()
+        await set.close()
+      })
+      const browser = await chromium.connectOverCDP(cdpUrl, { timeout: 10_000 })
+      cleanups.push(() => browser.close())
+      const context = browser.contexts()[0]!
+      const tab = context.pages()[0] ?? (await context.newPage())
+      await tab.goto(pageUrl)
+      const direct = await startProxy({ ...config, feeds: [] }, silentLogger, {
+        feeds: [createWinamaxFeed({ url: sim.url })],
+      })
+      cleanups.push(() => direct.close())
 
-    await waitUntil(() => tapped.hub.feeds()[0]?.state === 'live', { timeoutMs: 30_000 })
-    expect(tapped.hub.feeds()[0]).toMatchObject({ source: 'winamax', mode: 'tap', badFrames: 0 })
-    let a = ''
-    let b = ''
-    await waitUntil(
-      () => {
-        a = comparable(tapped.hub.snapshot().entities)
-        b = comparable(direct.hub.snapshot().entities)
-        return a.length > 100_000 && a === b
-      },
-      { timeoutMs: 30_000, intervalMs: 100 },
-    ).catch(() => {})
-    expect(a.length).toBeGreaterThan(100_000)
-    expect(a).toBe(b)
-  }, 120_000)
+      await waitUntil(() => tapped.hub.feeds()[0]?.state === 'live', { timeoutMs: 30_000 })
+      expect(tapped.hub.feeds()[0]).toMatchObject({ source: 'winamax', mode: 'tap', badFrames: 0 })
+      let a = ''
+      let b = ''
+      await waitUntil(
+        () => {
+          a = comparable(tapped.hub.snapshot().entities)
+          b = comparable(direct.hub.snapshot().entities)
+          return a.length > 100_000 && a === b
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      ).catch(() => {})
+      expect(a.length).toBeGreaterThan(100_000)
+      expect(a).toBe(b)
+    },
+    120_000,
+  )
 })
