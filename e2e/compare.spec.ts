@@ -320,7 +320,12 @@ test('an unlink survives a proxy restart, and "link to…" joins two books again
     await expect(row.getByTestId('book-count')).toHaveText('3 books')
     await row.dblclick()
     const panel = page.getByTestId('books-panel')
-    await panel.locator('[data-testid="unlink"][data-source="kwiff"]').click()
+    // Remove asks once more before it sends anything.
+    const remove = panel.locator('[data-testid="unlink"][data-source="kwiff"]')
+    await remove.click()
+    await expect(remove).toHaveText('Sure? Remove')
+    await expect(row.getByTestId('book-count')).toHaveText('3 books')
+    await remove.click()
     // The row changes when the proxy's canonical ops arrive: Kwiff is no longer in it.
     await expect(row.getByTestId('book-count')).toHaveText('2 books')
     await expect(outcomeCell(row, 'home').locator('[data-source="kwiff"]')).toHaveCount(0)

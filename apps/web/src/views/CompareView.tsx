@@ -600,7 +600,13 @@ function StakeSplitTable({ row }: { row: CompareRow }) {
 function BooksPanel({ row }: { row: CompareRow }) {
   const c = useComparison(row)
   const [pending, setPending] = useState<string | null>(null)
+  const [confirming, setConfirming] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // A new membership (the proxy's canonical ops arrived) ends what was pending.
+  useEffect(() => {
+    setPending(null)
+    setConfirming(null)
+  }, [row.canonical])
   const remove = async (eventId: string) => {
     const others = row.layout.members.map((m) => m.eventId).filter((id) => id !== eventId)
     setPending(eventId)
@@ -645,14 +651,21 @@ function BooksPanel({ row }: { row: CompareRow }) {
               className="icon small"
               data-testid="unlink"
               data-source={m.source}
+              data-confirm={confirming === m.eventId ? '1' : undefined}
               disabled={pending !== null}
-              title={`Not the same match: take ${bookName(m.source)} out of this row (unlink it from every other book here; kept across restarts)`}
+              title={`Not the same match: take ${bookName(m.source)} out of this row (unlink it from every other book here; kept across restarts). Click twice to confirm.`}
               onClick={(ev) => {
                 ev.stopPropagation()
-                void remove(m.eventId)
+                if (confirming !== m.eventId) setConfirming(m.eventId)
+                else void remove(m.eventId)
               }}
+              onBlur={() => setConfirming((x) => (x === m.eventId ? null : x))}
             >
-              {pending === m.eventId ? 'Removing…' : 'Remove'}
+              {pending === m.eventId
+                ? 'Removing…'
+                : confirming === m.eventId
+                  ? 'Sure? Remove'
+                  : 'Remove'}
             </button>
           </div>
         )
@@ -693,7 +706,8 @@ export function CompareView() {
     if (eventParam === null) return null
     return rows.find((r) => r.layout.members.some((m) => m.eventId === eventParam))?.id ?? null
   }, [rows, eventParam])
-  const missing = eventParam !== null && highlightId === null
+  const loaded = useBoard((s) => s.board.snapshots > 0)
+  const missing = loaded && eventParam !== null && highlightId === null
   return (
     <section className="view" data-testid="view-compare">
       {missing ? (
