@@ -132,16 +132,18 @@ const endpoint = (schemes: readonly string[]) => {
         if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]!.message })
         return
       }
-      let file = false
-      try {
-        file = statSync(s.slice('replay:'.length)).isFile()
-      } catch {
-        // missing or unreadable: reported below
+      const isFile = (f: string) => {
+        try {
+          return statSync(f).isFile()
+        } catch {
+          return false // missing or unreadable: reported below
+        }
       }
-      if (!file)
+      if (!s.slice('replay:'.length).split(',').every(isFile))
         ctx.addIssue({
           code: 'custom',
-          message: 'must be replay:FILE naming a recording that exists',
+          message:
+            'must be replay:FILE (or FILE,FILE… of one session) naming recordings that exist',
         })
     })
 }

@@ -10,7 +10,7 @@
  * `running` and `period`). Canonical events (the matcher's cross-book groups) are left out:
  * they are derived by the proxy from the book entities, which are compared.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -19,6 +19,7 @@ import { parseRecording, silentLogger } from '@oddsboard/feedkit'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { loadConfig } from './config'
 import { buildFeeds } from './feeds'
+import { readRecordings } from './replay'
 import type { FeedSet } from './feeds'
 import { startProxy } from './server'
 import type { RunningProxy } from './server'
@@ -156,6 +157,8 @@ describe('record a simulator run, replay it at max', () => {
       () => differences(recorded, comparable(replay.proxy.hub.snapshot().entities), 1).length === 0,
       { timeoutMs: 30_000, intervalMs: 200 },
     ).catch(() => {})
+    // Redacted values in the recording (a sid, Kwiff's user details) read as well as any.
+    expect(replay.proxy.hub.feeds().map((f) => f.badFrames)).toEqual([0, 0, 0])
     const diff = differences(recorded, comparable(replay.proxy.hub.snapshot().entities), 10_000)
     const bySource = (x: string) => diff.filter((d) => d.startsWith(x)).length
     expect({
@@ -166,4 +169,25 @@ describe('record a simulator run, replay it at max', () => {
       first: diff.slice(0, 5),
     }).toEqual({ n: 0, winamax: 0, bet365: 0, kwiff: 0, first: [] })
   }, 120_000)
+})
+
+describe('readRecordings', () => {
+  it("puts consecutive hourly files on one time line, from each header's start", () => {
+    const dir = tempDir('hours')
+    const a = path.join(dir, 'bet365-2026-11-29T18Z.ndjson')
+    const b = path.join(dir, 'bet365-2026-11-29T19Z.ndjson')
+    writeFileSync(
+      a,
+      '{"capture":"bet365","capturedAt":"2026-11-29T18:59:59.000Z"}\n{"t":0,"dir":"in","data":"x"}\n{"t":500,"dir":"in","data":"y"}\n',
+    )
+    writeFileSync(
+      b,
+      '{"capture":"bet365","capturedAt":"2026-11-29T19:00:00.500Z"}\n{"t":0,"dir":"in","data":"z"}\n',
+    )
+    expect(readRecordings([a, b])).toEqual([
+      { t: 0, dir: 'in', data: 'x' },
+      { t: 500, dir: 'in', data: 'y' },
+      { t: 1500, dir: 'in', data: 'z' },
+    ])
+  })
 })

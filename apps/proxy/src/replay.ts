@@ -39,7 +39,10 @@ import { replyError } from '@oddsboard/kwiff'
 /** Replay speed: a factor on the recorded timing (4 = four times as fast), or `max`. */
 export type ReplaySpeed = number | 'max'
 
-/** The URL scheme that selects a replay: `replay:FILE` (a path, relative to the working directory). */
+/**
+ * The URL scheme that selects a replay: `replay:FILE` (a path, relative to the working
+ * directory), or `replay:FILE,FILE…` for consecutive hourly files of one session.
+ */
 export const REPLAY_SCHEME = 'replay:'
 
 /** The file of a `replay:FILE` endpoint, or undefined when `url` is not one. */
@@ -143,6 +146,25 @@ class Playback<T extends { t: number }> {
 }
 
 /**
+ * The frames of one or more recordings of one book (the recorder writes one file per hour),
+ * on one time line: each file's `t` is shifted by its start (`capturedAt`) after the first
+ * file's, so the hours play one after the other.
+ * @throws Error when a file cannot be read or is not a recording.
+ */
+export function readRecordings(files: readonly string[]): RecordedFrame[] {
+  const out: RecordedFrame[] = []
+  let origin: number | undefined
+  for (const file of files) {
+    const { header, frames } = parseRecording(readFileSync(file, 'utf8'))
+    const start = Date.parse(String(header.capturedAt ?? ''))
+    origin ??= Number.isNaN(start) ? 0 : start
+    const shift = Number.isNaN(start) ? (out.at(-1)?.t ?? 0) : start - origin
+    for (const f of frames) out.push({ ...f, t: f.t + shift })
+  }
+  return out
+}
+
+/**
  * Starts a replay server for `source` on 127.0.0.1 (ephemeral port) serving `file` at
  * `speed`; resolves once it listens, with the URL the book's feed should connect to.
  * @throws Error when the file cannot be read, is not a recording, or holds nothing to replay.
@@ -153,7 +175,7 @@ export async function startReplay(
   speed: ReplaySpeed,
   logger: Logger = silentLogger,
 ): Promise<ReplayServer> {
-  const { frames } = parseRecording(readFileSync(file, 'utf8'))
+  const frames = readRecordings(file.split(','))
   if (frames.length === 0) throw new Error(`${file}: no recorded frames`)
   switch (source) {
     case 'bet365':

@@ -32,6 +32,10 @@ describe('issue 11 variables', () => {
     expect(c.replaySpeed).toBe(4)
     expect(c.recordDir).toBe(path.join(dir, 'rec'))
     expect(c.tapCdpUrl).toBe('http://127.0.0.1:9222')
+    expect(loadConfig({ BET365_URL: `replay:${file},${file}` }).feeds[1]?.target).toEqual({
+      url: `replay:${file},${file}`,
+    })
+    expect(problems({ BET365_URL: `replay:${file},/no/such` })[0]).toMatch(/^BET365_URL: must be/)
     expect(loadConfig({ REPLAY_SPEED: 'max' }).replaySpeed).toBe('max')
     expect(loadConfig({}).replaySpeed).toBe(1)
     expect(loadConfig({}).recordDir).toBeUndefined()
@@ -39,7 +43,7 @@ describe('issue 11 variables', () => {
 
   it('names the variable and why for a bad value', () => {
     expect(problems({ KWIFF_URL: 'replay:/no/such/recording.ndjson' })).toEqual([
-      'KWIFF_URL: must be replay:FILE naming a recording that exists, got "replay:/no/such/recording.ndjson"',
+      'KWIFF_URL: must be replay:FILE (or FILE,FILE… of one session) naming recordings that exist, got "replay:/no/such/recording.ndjson"',
     ])
     expect(problems({ REPLAY_SPEED: '0' })[0]).toMatch(/^REPLAY_SPEED: must be a number > 0/)
     expect(problems({ REPLAY_SPEED: 'fast' })[0]).toMatch(/^REPLAY_SPEED: .*, or max, got "fast"/)
