@@ -104,9 +104,10 @@ export function LinkPanel({ event }: { event: Event }) {
   const canonical = useBoard((s) => s.board.entities.canonical)
   const [q, setQ] = useState('')
   const [status, setStatus] = useState<{ id: string; text: string; error: boolean } | null>(null)
+  // As many as the expanded row's height holds (168 px): three, or two beside a status line.
   const found = useMemo(
-    () => candidates(event, { event: events, sport, canonical }, q, 4),
-    [event, events, sport, canonical, q],
+    () => candidates(event, { event: events, sport, canonical }, q, status === null ? 3 : 2),
+    [event, events, sport, canonical, q, status],
   )
   const link = async (other: Event) => {
     setStatus({ id: other.id, text: 'linking…', error: false })
