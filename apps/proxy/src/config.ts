@@ -399,6 +399,18 @@ export function loadConfig(
 }
 
 /**
+ * Whether `run` is read through the browser tap: `TAP_CDP_URL` is set, the book can be tapped
+ * (Bet365, Winamax) and no `*_URL` of its own is set (issue 11).
+ */
+export function tapped(run: BookRun, config: ProxyConfig): boolean {
+  return (
+    config.tapCdpUrl !== undefined &&
+    typeof run.target === 'string' &&
+    (run.source === 'bet365' || run.source === 'winamax')
+  )
+}
+
+/**
  * A URL as it may be logged: scheme, host and path only. Credentials (`user:pass@`) and the
  * query (which may carry ids and tokens, e.g. Kwiff's `identifier`, bet365's `uid`) are cut.
  */
@@ -421,7 +433,8 @@ export function describeConfig(config: ProxyConfig): object {
   return {
     ...rest,
     feeds: feeds.map(
-      (f) => `${f.source}=${typeof f.target === 'string' ? f.target : redactUrl(f.target.url)}`,
+      (f) =>
+        `${f.source}=${tapped(f, config) ? 'tap' : typeof f.target === 'string' ? f.target : redactUrl(f.target.url)}`,
     ),
     books: Object.fromEntries(
       feeds.map((f) => [

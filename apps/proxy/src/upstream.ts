@@ -10,6 +10,7 @@ import type { FeedMode, FeedStatus, Op } from '@oddsboard/model'
 import type { Feed, FrameSink, Logger, SimServer } from '@oddsboard/feedkit'
 import { FrameRecorder } from '@oddsboard/feedkit'
 import type { BookRun, ProxyConfig } from './config'
+import { tapped } from './config'
 import type { ReplaySpeed } from './replay'
 import { replayFile } from './replay'
 
@@ -212,13 +213,9 @@ export async function upstreamFor(
     url = replay.url
     mode = 'replay'
     logger.info({ source: run.source, file, speed: config.replaySpeed ?? 1 }, 'replaying')
-  } else if (
-    config.tapCdpUrl !== undefined &&
-    explicit === undefined &&
-    (run.source === 'bet365' || run.source === 'winamax')
-  ) {
+  } else if (tapped(run, config)) {
     const { startTap } = await import('./tap')
-    const tap = await startTap(run.source, config.tapCdpUrl, logger)
+    const tap = await startTap(run.source, config.tapCdpUrl!, logger)
     server = tap
     url = tap.url
     mode = 'tap'

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './config'
+import { ConfigError, describeConfig, loadConfig } from './config'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'oddsboard-cfg-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -39,6 +39,11 @@ describe('issue 11 variables', () => {
     expect(loadConfig({ REPLAY_SPEED: 'max' }).replaySpeed).toBe('max')
     expect(loadConfig({}).replaySpeed).toBe(1)
     expect(loadConfig({}).recordDir).toBeUndefined()
+    // The start-up log names the tapped books as such.
+    expect(
+      (describeConfig(loadConfig({ TAP_CDP_URL: 'http://127.0.0.1:9222' })) as { feeds: string[] })
+        .feeds,
+    ).toEqual(['winamax=tap', 'bet365=tap', 'kwiff=sim'])
   })
 
   it('names the variable and why for a bad value', () => {
