@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { WorldFootballState } from '@oddsboard/feedkit'
+import type { WorldFootballState, WorldTennisState } from '@oddsboard/feedkit'
 import { SOURCES, type Source } from '@oddsboard/model'
 import { measureBoard } from './measure'
 import { BOOK_MARGINS } from './pricing'
@@ -122,5 +122,78 @@ describe('a goal', () => {
     }
     expect(checked).toBeGreaterThan(5)
     expect(leaders.size).toBeGreaterThanOrEqual(2) // different books lead different goals
+  })
+})
+
+describe('a break of serve', () => {
+  it('suspends the books, which reopen with the player who broke shorter', () => {
+    const w = clocked(8)
+    interface Break {
+      id: string
+      breaker: 0 | 1
+      before: Map<Source, readonly number[]>
+      suspended: Set<Source>
+      after: Map<Source, readonly number[]>
+    }
+    const breaks: Break[] = []
+    const open = new Map<string, Break>()
+    const lastState = new Map<string, WorldTennisState>()
+    const lastOdds = new Map<string, readonly number[]>()
+    const worldOrder = (book: Source, id: string, odds: readonly number[]) =>
+      w.world.match(id)?.fixture.swapped?.[book] ? [...odds].reverse() : odds
+    w.world.onChange((c) => {
+      const match = w.world.match(c.id)
+      if (match === undefined || match.fixture.sport !== 'tennis') return
+      if (c.type === 'state') {
+        const s = match.state as WorldTennisState
+        const prev = lastState.get(c.id)
+        lastState.set(c.id, s)
+        const games = (x: WorldTennisState) => x.sets.reduce((n, g) => n + g[0] + g[1], 0)
+        if (prev === undefined || prev.tiebreak || games(s) !== games(prev) + 1) return
+        if (s.sets.length !== prev.sets.length) return // a set ended: not only a break
+        const set = s.sets.at(-1)!
+        const before = prev.sets.at(-1) ?? [0, 0]
+        const winner: 0 | 1 = set[0] > before[0] ? 0 : 1
+        if (winner === prev.server) return // a hold
+        const b: Break = {
+          id: c.id,
+          breaker: winner,
+          before: new Map(),
+          suspended: new Set(),
+          after: new Map(),
+        }
+        for (const book of match.fixture.books) {
+          const odds = lastOdds.get(`${book}|${c.id}`)
+          if (odds !== undefined) b.before.set(book, odds)
+        }
+        breaks.push(b)
+        open.set(c.id, b)
+      }
+      if (c.type === 'prices') {
+        const p = w.world.prices(c.book, c.id)!
+        const b = open.get(c.id)
+        if (b !== undefined) {
+          if (p.suspended) b.suspended.add(c.book)
+          else if (b.suspended.has(c.book) && !b.after.has(c.book)) {
+            b.after.set(c.book, worldOrder(c.book, c.id, p.odds))
+          }
+        }
+        if (!p.suspended) lastOdds.set(`${c.book}|${c.id}`, worldOrder(c.book, c.id, p.odds))
+      }
+    })
+    for (let i = 0; i < 3 * 3600; i++) w.advance(1000)
+    let checked = 0
+    for (const b of breaks) {
+      for (const [book, after] of b.after) {
+        const before = b.before.get(book)
+        if (before === undefined || before.some((o) => o > 12)) continue
+        expect(after[b.breaker]).toBeLessThanOrEqual(before[b.breaker]!)
+        expect(after[1 - b.breaker]).toBeGreaterThanOrEqual(before[1 - b.breaker]!)
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(20)
+    // every book suspended on some break
+    for (const book of SOURCES) expect(breaks.some((b) => b.suspended.has(book))).toBe(true)
   })
 })

@@ -40,7 +40,7 @@ export interface CaptureTexts {
 export const BUILD_SEED = 2026
 
 /** Share of fixtures also listed on other books. */
-export const CROSS_LISTED_SHARE = 0.6
+export const CROSS_LISTED_SHARE = 0.62
 
 /** Winamax tournaments (capture `tournamentId`) the list takes matches from, and how many. */
 export const WINAMAX_TOURNAMENTS: readonly number[] = [

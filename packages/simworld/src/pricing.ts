@@ -102,14 +102,14 @@ export function powerMargin(probabilities: readonly number[], margin: number): n
  * and less on a decided one (the favourite cannot go under 1.01, so the margin cannot be
  * loaded on it). In the Bet365 load, lopsided markets carry 5.5-6.5 % (Sutjeska Foca 40/1,
  * 22/1, 1/80: 5.6 %; NK Zagora 1/125, 25/1, 40/1: 5.5 %) against a median of 8.7 %. The
- * factor runs from 0.6 (decided) to 1.1 (all outcomes equally likely), which keeps the
- * median over a live board at the book's measured median (`board.test.ts` checks it).
+ * factor runs from 0.78 (decided) to 1.28 (all outcomes equally likely), chosen so that the
+ * median over a live board is the book's measured median (`board.test.ts` checks it).
  */
 export function marginFor(median: number, probabilities: readonly number[]): number {
   const n = probabilities.length
   const top = Math.max(...probabilities)
   const balance = Math.min(1, Math.max(0, (1 - top) / (1 - 1 / n)))
-  return median * (0.76 + 0.5 * balance)
+  return median * (0.78 + 0.5 * balance)
 }
 
 /**
@@ -133,7 +133,11 @@ export function bookOdds(
   const total = tilted.reduce((s, p) => s + p, 0)
   const normalized = tilted.map((p) => p / total)
   const implied = powerMargin(normalized, marginFor(BOOK_MARGINS[sport][book], normalized))
-  const fair = implied.map((q) => 1 / q)
+  // a near-impossible outcome is not priced at a fraction of its fair odds: the margin a
+  // decided market cannot load on its 1.01 favourite is left out
+  const fair = implied.map(
+    (q, i) => 1 / Math.min(q, Math.max(normalized[i]! * 2.5, normalized[i]! + 0.01)),
+  )
   if (book === 'winamax') return { odds: fair.map(toWinamaxDecimal) }
   const rungs = fair.map(toLadder)
   return { odds: rungs.map((r) => r.odds), fractional: rungs.map((r) => r.fractional) }

@@ -92,6 +92,31 @@ describe('createSharedWorld', () => {
     expect(w.changes.some((c) => c.type === 'added')).toBe(true)
   })
 
+  it('announces a returning fixture already priced, under a new id, with a new start', () => {
+    let t = T0
+    const world = createSharedWorld({ seed: 4, now: () => t })
+    const added: { id: string; priced: boolean; start: number }[] = []
+    world.onChange((c) => {
+      if (c.type !== 'added') return
+      const m = world.match(c.id)!
+      added.push({
+        id: c.id,
+        priced: m.fixture.books.every((b) => world.prices(b, c.id) !== undefined),
+        start: m.fixture.startTime,
+      })
+    })
+    for (let i = 0; i < 3 * 3600; i++) {
+      t += 1000
+      world.tick()
+    }
+    expect(added.length).toBeGreaterThan(5)
+    for (const a of added) {
+      expect(a.priced).toBe(true)
+      expect(a.id).toMatch(/~\d+$/)
+      expect(a.start).toBeGreaterThan(T0)
+    }
+  })
+
   it('runs its timer only while retained', () => {
     vi.useFakeTimers({ now: T0 })
     const world = createSharedWorld({ seed: 5 })

@@ -68,9 +68,16 @@ export const BOOK_BEHAVIOUR: Readonly<
   winamax: { repriceMs: [6 * SECOND, 14 * SECOND], lagMs: 20 * SECOND, slowShare: 0.05 },
 }
 
+/**
+ * Held prices per hour on the whole board: a book's trader keeps one outcome of a live match
+ * 8-20 % (log) longer than the book's model for 20-60 s (a price not yet cut, or pushed to
+ * attract money). With the lag after goals, it is what makes a surebet appear now and then.
+ */
+export const HOLDS_PER_HOUR = 10
+
 /** Per-book bias: an Ornstein–Uhlenbeck process on log probability, per outcome. */
-const BIAS_SD = 0.025
-const BIAS_TAU_MS = 5 * MINUTE
+const BIAS_SD = 0.04
+const BIAS_TAU_MS = 3 * MINUTE
 const HISTORY_MS = 60 * SECOND
 /** Share of a book's lag it takes to react to a tennis point (points come every 25-45 s). */
 const TENNIS_LAG_SHARE = 0.2
@@ -90,6 +97,10 @@ interface BookQuote {
   nextRepriceAt: number
   /** Tennis: the true probability as of the last point this book has reacted to. */
   seen: number[]
+  /** A trader's price: one outcome held long (negative log bias) until `until`. */
+  hold?: { outcome: number; size: number; until: number }
+  /** The book never reads the true probability from before this time (its last reopening). */
+  floorAt: number
   /** Tennis: when the book reacts to the latest point. */
   reactAt?: number
   /** After a goal/break: the book has not noticed until `suspendAt`, reopens at `reopenAt`. */
@@ -297,14 +308,33 @@ export class SimulatedWorld implements SharedWorld {
       this.recordTruth(sim, t)
       for (const book of sim.fixture.books) this.updateQuote(sim, book, t)
     }
+    // now and then a book's trader holds one outcome long for a while
+    if (this.rng() < HOLDS_PER_HOUR / 3600) this.startHold(t)
     // fixtures come back with a new start time
     const back = this.waiting.filter((w) => t - w.at >= SECOND)
     this.waiting = this.waiting.filter((w) => t - w.at < SECOND)
     for (const w of back) {
       const start = roundTo(t + between(this.rng, TIMINGS.returnAfterMs), 5 * MINUTE)
-      const sim = this.addMatch(w.record, start, true)
-      this.initQuotes(sim)
+      this.addMatch(w.record, start, true)
     }
+  }
+
+  /** Gives one book of one live multi-book match a held price (see {@link HOLDS_PER_HOUR}). */
+  private startHold(t: number): void {
+    const live = [...this.sims.values()].filter(
+      (s) => s.status === 'live' && s.fixture.books.length > 1,
+    )
+    if (live.length === 0) return
+    const sim = live[Math.floor(this.rng() * live.length)]!
+    const book = sim.fixture.books[Math.floor(this.rng() * sim.fixture.books.length)]!
+    const q = sim.quotes.get(book)
+    if (q === undefined || q.hold !== undefined) return
+    q.hold = {
+      outcome: Math.floor(this.rng() * sim.truth.length),
+      size: -between(this.rng, [0.2, 0.4]),
+      until: t + between(this.rng, [20 * SECOND, 60 * SECOND]),
+    }
+    q.nextRepriceAt = t
   }
 
   private addMatch(record: FixtureRecord, startTime: number, announce: boolean): MatchSim {
@@ -329,7 +359,11 @@ export class SimulatedWorld implements SharedWorld {
     }
     sim.truth = truthOf(sim)
     this.sims.set(id, sim)
-    if (announce) this.emit({ type: 'added', id })
+    if (announce) {
+      // priced before it is announced, so a listener can render it at once
+      this.initQuotes(sim)
+      this.emit({ type: 'added', id })
+    }
     return sim
   }
 
@@ -346,6 +380,7 @@ export class SimulatedWorld implements SharedWorld {
         bias,
         biasAt: this.clock,
         seen: sim.truth,
+        floorAt: this.clock,
         lagMs: sim.rng() * BOOK_BEHAVIOUR[book].lagMs,
         lagRedrawAt: this.clock + between(sim.rng, [2 * MINUTE, 5 * MINUTE]),
         nextRepriceAt: this.clock + between(sim.rng, BOOK_BEHAVIOUR[book].repriceMs),
@@ -476,8 +511,8 @@ export class SimulatedWorld implements SharedWorld {
       if (q === undefined) continue
       const slow = sim.rng() < BOOK_BEHAVIOUR[book].slowShare
       const notice = slow
-        ? between(sim.rng, [10 * SECOND, 40 * SECOND])
-        : between(sim.rng, [1 * SECOND, 5 * SECOND])
+        ? between(sim.rng, [5 * SECOND, 9 * SECOND])
+        : between(sim.rng, [1 * SECOND, 4 * SECOND])
       const suspendAt = at + notice * scale
       const reopenAt = suspendAt + between(sim.rng, [5 * SECOND, 15 * SECOND]) * scale
       q.shock = { at, suspendAt, reopenAt }
@@ -543,6 +578,7 @@ export class SimulatedWorld implements SharedWorld {
       }
       q.shock = undefined
       q.seen = sim.truth
+      q.floorAt = t
       q.reactAt = undefined
       this.reprice(sim, book, q, t, sim.truth, true)
       q.nextRepriceAt = t + between(sim.rng, BOOK_BEHAVIOUR[book].repriceMs)
@@ -554,13 +590,18 @@ export class SimulatedWorld implements SharedWorld {
       this.reprice(sim, book, q, t, q.seen, false)
       return
     }
+    if (q.hold !== undefined && t >= q.hold.until) {
+      q.hold = undefined
+      q.nextRepriceAt = t
+    }
     if (t < q.nextRepriceAt) return
     const prematch = sim.status === 'prematch'
     const [lo, hi] = BOOK_BEHAVIOUR[book].repriceMs
     q.nextRepriceAt = t + between(sim.rng, prematch ? [lo * 6, hi * 6] : [lo, hi])
     // football drifts with the clock: the book reads the true probability `lagMs` late;
     // tennis moves by points: the book holds what it saw at its last reaction
-    const truth = sim.play.sport === 'tennis' ? q.seen : this.truthAt(sim, t - q.lagMs)
+    const truth =
+      sim.play.sport === 'tennis' ? q.seen : this.truthAt(sim, Math.max(q.floorAt, t - q.lagMs))
     this.reprice(sim, book, q, t, truth, false)
   }
 
@@ -576,7 +617,10 @@ export class SimulatedWorld implements SharedWorld {
     const a = Math.exp(-(t - q.biasAt) / BIAS_TAU_MS)
     q.bias = q.bias.map((b) => b * a + BIAS_SD * Math.sqrt(1 - a * a) * normal(sim.rng))
     q.biasAt = t
-    const { odds, fractional } = bookOdds(book, sim.fixture.sport, truth, q.bias)
+    const hold = q.hold
+    const bias =
+      hold === undefined ? q.bias : q.bias.map((b, i) => (i === hold.outcome ? b + hold.size : b))
+    const { odds, fractional } = bookOdds(book, sim.fixture.sport, truth, bias)
     const same = odds.every((o, i) => o === q.odds[i])
     if (same && !(reopen && q.suspended)) return
     q.odds = odds
