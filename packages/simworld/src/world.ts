@@ -199,6 +199,14 @@ export class SimulatedWorld implements SharedWorld {
       sim.truth = truthOf(sim, this.clock)
       this.initQuotes(sim)
     }
+    this.logger?.info(
+      {
+        fixtures: this.records.length,
+        live: [...this.sims.values()].filter((m) => m.status === 'live').length,
+        seed: this.seed,
+      },
+      'shared world created',
+    )
   }
 
   matches(book: Source): WorldMatch[] {
