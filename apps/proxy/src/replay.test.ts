@@ -15,11 +15,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Entity, FeedStatus } from '@oddsboard/model'
+import { applyOps, emptyState } from '@oddsboard/model'
+import { createWinamaxFeed } from '@oddsboard/winamax'
 import { parseRecording, silentLogger } from '@oddsboard/feedkit'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { loadConfig } from './config'
 import { buildFeeds } from './feeds'
-import { readRecordings } from './replay'
+import { readRecordings, startReplay } from './replay'
 import type { FeedSet } from './feeds'
 import { startProxy } from './server'
 import type { RunningProxy } from './server'
@@ -190,4 +192,64 @@ describe('readRecordings', () => {
       { t: 1500, dir: 'in', data: 'z' },
     ])
   })
+})
+
+describe('a Winamax recording with a reconnect', () => {
+  it('replays the second session as a resync: what vanished while away is removed (no ghost)', async () => {
+    // The real snapshot (captures/winamax line 5); the recorded client then reconnected and
+    // its new snapshot no longer lists one match.
+    const capture = path.resolve(
+      import.meta.dirname,
+      '../../../packages/winamax/fixtures/winamax-2025-11-04.ndjson',
+    )
+    const line = readFileSync(capture, 'utf8')
+      .split('\n')
+      .find((l) => l.length > 1_000_000)!
+    const snapshot = (
+      JSON.parse(JSON.parse(line).data.slice(2)) as [string, Record<string, unknown>]
+    )[1]
+    const gone = '56418335'
+    const second = { ...snapshot, matches: { ...(snapshot.matches as object) } }
+    delete (second.matches as Record<string, unknown>)[gone]
+    const m = (payload: object) => '42' + JSON.stringify(['m', payload])
+    const dir = tempDir('ghost')
+    const file = path.join(dir, 'winamax.ndjson')
+    writeFileSync(
+      file,
+      [
+        { capture: 'winamax', capturedAt: '2026-11-29T18:00:00.000Z' },
+        { t: 0, dir: 'out', data: m({ route: 'sport:1', requestId: 'R1' }) },
+        { t: 100, dir: 'in', data: m({ ...snapshot, requestId: 'R1' }) },
+        { t: 5000, dir: 'out', data: m({ route: 'sport:1', requestId: 'R2' }) },
+        { t: 5100, dir: 'in', data: m({ ...second, requestId: 'R2' }) },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n') + '\n',
+    )
+    const server = await startReplay('winamax', file, 'max')
+    const feed = createWinamaxFeed({
+      url: server.url,
+      routes: ['sport:1'],
+      reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+    })
+    let state = emptyState()
+    let seen = false
+    feed.onOps((ops) => {
+      state = applyOps(state, ops)
+      seen ||= state.event.has(`winamax:m${gone}`)
+    })
+    try {
+      feed.start()
+      await waitUntil(() => seen && !state.event.has(`winamax:m${gone}`), {
+        timeoutMs: 20_000,
+      }).catch(() => {})
+      expect(seen).toBe(true)
+      expect(state.event.has(`winamax:m${gone}`)).toBe(false)
+      expect(state.event.has('winamax:m56418337')).toBe(true)
+      expect(feed.status().reconnects).toBeGreaterThanOrEqual(1)
+    } finally {
+      await feed.stop()
+      await server.close()
+    }
+  }, 60_000)
 })

@@ -101,18 +101,22 @@ class Playback<T extends { t: number }> {
   private index = 0
   private stopped = false
 
+  /** Plays `items` from index `from`; `play` gets each item and its index in `items`. */
   constructor(
     private readonly items: readonly T[],
     private readonly speed: ReplaySpeed,
-    private readonly play: (item: T) => void,
-  ) {}
+    private readonly play: (item: T, index: number) => void,
+    from = 0,
+  ) {
+    this.index = from
+  }
 
   get served(): number {
     return this.index
   }
 
   start(): void {
-    const t0 = this.items[0]?.t ?? 0
+    const t0 = this.items[this.index]?.t ?? 0
     const startedAt = Date.now()
     const step = () => {
       this.timer = undefined
@@ -133,7 +137,7 @@ class Playback<T extends { t: number }> {
         }
         this.index++
         batch++
-        this.play(item)
+        this.play(item, this.index - 1)
       }
     }
     step()
@@ -352,6 +356,12 @@ const START_WAIT_MS = 2000
  * snapshot's `requestId` is rewritten to the client's request of the same route (a recorded
  * `requestId` names its route through `routeOf`); a snapshot of a route the client did not ask
  * for is skipped. `follow` as for {@link startZapBridge}.
+ *
+ * A second snapshot of a route already answered on this connection starts a new session of
+ * the recording (the recorded client reconnected and subscribed again): the bridge then
+ * disconnects the client, which reconnects, subscribes and rebuilds its store from that
+ * snapshot on, as the live feed did (its `diffEntities` resync removes what vanished while it
+ * was away); a merge of the new snapshot into the old store would keep ghosts.
  */
 export async function startWinamaxBridge(options: {
   pushes: () => readonly MPush[]
@@ -370,13 +380,15 @@ export async function startWinamaxBridge(options: {
   const server = await startSocketIo('/socket.io/', options.logger, 'winamax')
   let served = 0
   let total = 0
+  /** Where a new connection starts: the first push of the latest session reached. */
+  let resumeAt = 0
   server.io.on('connection', (socket) => {
     const requests = new Map<string, string>()
+    const answered = new Set<string>()
     let playback: Playback<MPush> | undefined
     let unfollow: (() => void) | undefined
     let live: MPush[] | null = options.follow !== undefined ? [] : null
     let waited: NodeJS.Timeout | undefined
-    let sent = 0
     socket.on('disconnect', () => {
       clearTimeout(waited)
       playback?.stop()
@@ -384,24 +396,38 @@ export async function startWinamaxBridge(options: {
     })
     /** The client's requests not answered by a snapshot yet. */
     const unanswered = new Set<string>()
-    const send = (push: MPush) => {
+    let resynced = false
+    const send = (push: MPush, index: () => number) => {
+      if (resynced) return
       const recorded = push.payload.requestId
       if (typeof recorded === 'string') {
         const route = options.routeOf(recorded)
         let to = route === undefined ? undefined : requests.get(route)
+        if (to !== undefined && answered.has(to)) {
+          // A new session of the recording: the client resyncs from here.
+          resumeAt = index()
+          resynced = true
+          playback?.stop()
+          unfollow?.()
+          options.logger.info({ at: resumeAt }, 'winamax bridge: a new session; client resyncs')
+          socket.disconnect(true)
+          return
+        }
         if (to === undefined && (options.anyRoute === true || route === undefined))
           to = unanswered.values().next().value
         if (to === undefined) return
         unanswered.delete(to)
+        answered.add(to)
         socket.emit('m', { ...push.payload, requestId: to })
         return
       }
       socket.emit('m', push.payload)
     }
+    const indexOf = (p: MPush) => () => options.pushes().lastIndexOf(p)
     const flushLive = () => {
       const pending = live ?? []
       live = null
-      for (const p of pending) send(p)
+      for (const p of pending) send(p, indexOf(p))
     }
     socket.on('m', (request: unknown) => {
       const r = request as { route?: unknown; requestId?: unknown }
@@ -424,20 +450,25 @@ export async function startWinamaxBridge(options: {
       if (playback !== undefined || socket.disconnected) return
       const items = options.pushes()
       total = items.length
-      playback = new Playback(items, options.speed, (p) => {
-        served++
-        sent++
-        send(p)
-        if (sent >= items.length) flushLive()
-      })
+      const from = Math.min(resumeAt, items.length)
+      playback = new Playback(
+        items,
+        options.speed,
+        (p, i) => {
+          served++
+          send(p, () => i)
+          if (i === items.length - 1) flushLive()
+        },
+        from,
+      )
       if (options.follow !== undefined) {
         unfollow = options.follow((p) => {
           if (live !== null) live.push(p)
-          else send(p)
+          else send(p, indexOf(p))
         })
       }
       playback.start()
-      if (items.length === 0) flushLive()
+      if (from >= items.length) flushLive()
     }
   })
   return { url: server.url, close: server.close, progress: () => ({ served, total }) }
