@@ -121,6 +121,12 @@ describe('explainFeedError', () => {
     expect(explainFeedError('bet365', 'bet365 rejected the session (handshake 111): …')).toMatch(
       /session token missing or expired: use the browser tap/,
     )
+    expect(explainFeedError('bet365', 'no such topic: OVInPlay_9_9')).toMatch(
+      /topic OVInPlay_9_9 does not exist .*check BET365_TOPICS/,
+    )
+    expect(explainFeedError('bet365', 'server error record RT=2 on topic S_[redacted]')).toMatch(
+      /error record RT=2 on the session's own topic: .*use the browser tap/,
+    )
     expect(explainFeedError('kwiff', "kwiff 'event:list' failed after 3 attempt(s)")).toBe(
       undefined,
     )

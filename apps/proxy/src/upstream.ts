@@ -48,6 +48,9 @@ function httpReason(status: number, what: string): string {
  * - HTTP status of the polling handshake (`handshake HTTP 403`, `poll HTTP …`, the Engine.IO
  *   client) or of a websocket upgrade (`Unexpected server response: 403`, `ws`)
  * - Bet365's handshake reply `111` (seed 001; captures MohamedRouatbi: the session is refused)
+ * - Bet365's in-band errors: the `EMPTY` notice of a topic that does not exist (captures
+ *   mahendrakalkura #5), an `ER` record on the session's own `S_…` topic (captures antibagr
+ *   har and MohamedRouatbi, right after the handshake)
  * - no data after subscribing: Winamax's `no snapshot from upstream`, or `silentMs` given
  */
 export function explainFeedError(
@@ -69,6 +72,10 @@ export function explainFeedError(
     return `${source}: ${httpReason(Number(m[1]), 'websocket upgrade')}`
   if (/handshake 111/.test(e))
     return `${source}: refused the session (handshake 111): session token missing or expired: use the browser tap (TAP_CDP_URL), or set BET365_SESSION and BET365_TOKEN from your own logged-in browser session`
+  if ((m = /no such topic: (\S+)/.exec(e)))
+    return `${source}: the server says topic ${m[1]} does not exist (its EMPTY notice): check BET365_TOPICS`
+  if ((m = /server error record( RT=\d+)? on topic S_/.exec(e)))
+    return `${source}: the server sent an error record${m[1] ?? ''} on the session's own topic: the session is likely not valid for this socket: use the browser tap (TAP_CDP_URL)`
   if (/no snapshot from upstream/.test(e) || silentMs !== undefined)
     return `${source}: connected and subscribed, but no data came in ${Math.round((silentMs ?? NO_DATA_AFTER_MS) / 1000)} s: the subscription may name nothing that exists (routes/topics), or the site answers this client with nothing`
   return undefined
