@@ -31,6 +31,11 @@ describe('the board over two simulated hours', () => {
     expect(stats.surebetShare).toBeLessThan(0.01)
   })
 
+  it('never lets one book price a market under 100 % (a decided match closes instead of a 1.01 favourite), so no surebet rests on a 1.01 / 200 quote', () => {
+    expect(stats.minBookMargin).toBeGreaterThan(0.01)
+    expect(stats.maxSurebetOdds).toBeLessThan(50)
+  })
+
   it('has best prices from every book and moves led by every book', () => {
     for (const book of SOURCES) {
       expect(stats.bestShare[book]).toBeGreaterThan(0.02)

@@ -31,6 +31,10 @@ export interface BoardStats {
   leads: Record<Source, number>
   /** Per book and sport: median margin of its live prices. */
   margins: Record<Source, { football: number; tennis: number }>
+  /** The lowest margin (Σ 1/odds − 1) any one book showed on an open live market. */
+  minBookMargin: number
+  /** The longest price on any surebet's best-of-books combination (decimal odds). */
+  maxSurebetOdds: number
 }
 
 function median(xs: number[]): number {
@@ -62,6 +66,8 @@ export function measureBoard(
     kwiff: { football: [], tennis: [] },
   }
   let outcomes = 0
+  let minBookMargin = Infinity
+  let maxSurebetOdds = 0
   let samples = 0
   let surebetSamples = 0
   let clock = 0
@@ -104,7 +110,9 @@ export function measureBoard(
           })
           .filter((q) => q !== undefined)
         for (const q of quotes) {
-          margins[q.book][match.fixture.sport].push(q.odds.reduce((s, o) => s + 1 / o, 0) - 1)
+          const margin = q.odds.reduce((s, o) => s + 1 / o, 0) - 1
+          margins[q.book][match.fixture.sport].push(margin)
+          minBookMargin = Math.min(minBookMargin, margin)
         }
         if (match.fixture.books.length < 2 || quotes.length !== match.fixture.books.length) {
           continue
@@ -112,8 +120,10 @@ export function measureBoard(
         samples++
         const n = quotes[0]!.odds.length
         let sum = 0
+        let longest = 0
         for (let i = 0; i < n; i++) {
           const top = Math.max(...quotes.map((q) => q.odds[i]!))
+          longest = Math.max(longest, top)
           sum += 1 / top
           outcomes++
           for (const q of quotes) if (q.odds[i] === top) best[q.book]++
@@ -121,6 +131,7 @@ export function measureBoard(
         const episode = open.get(id)
         if (sum < 1) {
           surebetSamples++
+          maxSurebetOdds = Math.max(maxSurebetOdds, longest)
           if (episode === undefined) {
             open.set(id, { id, books: quotes.length, start: clock, end: clock, minSum: sum })
           } else {
@@ -160,5 +171,7 @@ export function measureBoard(
     },
     leads,
     margins: { winamax: m('winamax'), bet365: m('bet365'), kwiff: m('kwiff') },
+    minBookMargin,
+    maxSurebetOdds,
   }
 }

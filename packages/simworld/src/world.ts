@@ -625,6 +625,16 @@ export class SimulatedWorld implements SharedWorld {
     const a = Math.exp(-(t - q.biasAt) / BIAS_TAU_MS)
     q.bias = q.bias.map((b) => b * a + BIAS_SD * Math.sqrt(1 - a * a) * normal(sim.rng))
     q.biasAt = t
+    // a decided match is taken off the board: a favourite the book would have to price under
+    // its 1.01 floor would carry a negative margin (the only source of the 1.01 / 200
+    // "surebets" a board of decided matches showed), so the market closes instead
+    if (Math.max(...truth) > DECIDED_PROBABILITY) {
+      if (q.suspended) return
+      q.suspended = true
+      q.at = t
+      this.emit({ type: 'prices', id: sim.fixture.id, book })
+      return
+    }
     const hold = q.hold
     const bias =
       hold === undefined ? q.bias : q.bias.map((b, i) => (i === hold.outcome ? b + hold.size : b))
@@ -642,6 +652,12 @@ export class SimulatedWorld implements SharedWorld {
     return { fixture: sim.fixture, status: sim.status, state: stateOf(sim, this.clock) }
   }
 }
+
+/**
+ * True probability of the favourite beyond which every book suspends the match's market
+ * (late in a decided match, as in-play books do), rather than quote it at its 1.01 floor.
+ */
+export const DECIDED_PROBABILITY = 0.985
 
 function roundTo(ms: number, unit: number): number {
   return Math.round(ms / unit) * unit
