@@ -145,6 +145,7 @@ interface WinamaxMatch {
   competitor1Name: string
   competitor2Name: string
   matchStart: number
+  mainBetId?: number
 }
 
 /** The Winamax capture's selected football matches. */
@@ -154,6 +155,7 @@ export function winamaxDrafts(ndjson: string): Draft[] {
         matches: Record<string, WinamaxMatch>
         tournaments: Record<string, { tournamentName: string }>
         categories: Record<string, { categoryName: string }>
+        bets?: Record<string, { template?: string }>
       }
     | undefined
   for (const line of ndjson.split('\n')) {
@@ -167,8 +169,13 @@ export function winamaxDrafts(ndjson: string): Draft[] {
     }
   }
   if (payload === undefined) throw new Error('no Winamax first payload with matches in the capture')
+  const bets = payload.bets ?? {}
+  // Only matches whose main bet is the match result (`3way`): the world prices 1X2, and a
+  // match whose capture shows another main market (Dinamo Batoumi - Iberia 1999, live on
+  // "Nombre de buts" only) keeps its real market from the replay.
   const all = Object.values(payload.matches)
     .filter((m) => m.sportId === 1 && m.title.includes(' - '))
+    .filter((m) => bets[String(m.mainBetId)]?.template === '3way')
     .sort((a, b) => a.matchStart - b.matchStart || a.matchId - b.matchId)
   const used = new Set<string>()
   const chosen: WinamaxMatch[] = []
