@@ -8,12 +8,14 @@
  * - Pushed frames (Winamax `m` payloads, Bet365 zap messages) are played on their recorded
  *   timing divided by the speed, from the client's subscription on; `max` plays them as fast
  *   as the socket takes them. Winamax snapshots are answered to the client's own `requestId`
- *   (the recorded one is mapped through the route it was recorded for).
+ *   (the recorded one is mapped through the route it was recorded for; a route the client did
+ *   not ask, as in a recording of a tapped page, goes to a request not answered yet); a
+ *   recorded reconnect makes the client resync (see {@link startWinamaxBridge}).
  * - Kwiff is request/response (captures/README "kwiff/"): each `command` is answered with
- *   the recorded ack of the same command (same `message` and payload), the one that was
- *   current at the replay clock; at `max` the clock stands at the end of the recording, so
- *   the answer is the last recorded good one. Error replies are skipped (they are the
- *   server's hiccups, not the picture; the live feed kept its last good picture over them).
+ *   the recorded answer to the same command (same `message` and payload), in recorded order:
+ *   the n-th request of a command gets its n-th recorded answer (errors included; a command
+ *   not answered within the feed's ack timeout gets an error reply at once), paced by the
+ *   speed, and after the end the last good answer stands.
  */
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -503,6 +505,8 @@ function startWinamaxReplay(
     pushes: () => pushes,
     routeOf: (id) => routes.get(id),
     routes: () => [...new Set(routes.values())],
+    // A tapped page's routes need not be the feed's.
+    anyRoute: true,
     speed,
     logger,
   })

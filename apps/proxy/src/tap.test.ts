@@ -5,12 +5,13 @@
  * `TAP_CDP_URL`, attaches over CDP, reads the page's frames and runs them through the
  * unchanged Bet365 feed, codec and normalizer. Its state must equal that of a feed connected
  * to the simulator directly, and the simulator must only ever see the page's session (the
- * tap sends nothing upstream). Compared as in replay.test.ts: every book field but the
+ * tap sends nothing upstream). The tapped session is recorded (RECORD_DIR: the page's own
+ * frames) and replays to the same state. Compared as in replay.test.ts: every book field but the
  * receive times (`updatedAt`, a clock's `at`, a running clock's `seconds`).
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -22,7 +23,7 @@ import { createBet365Feed } from '@oddsboard/bet365'
 import { startBet365Sim } from '@oddsboard/bet365/sim'
 import { createWinamaxFeed } from '@oddsboard/winamax'
 import { startWinamaxSim } from '@oddsboard/winamax/sim'
-import { silentLogger } from '@oddsboard/feedkit'
+import { parseRecording, silentLogger } from '@oddsboard/feedkit'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { loadConfig } from './config'
 import { buildFeeds } from './feeds'
@@ -231,9 +232,11 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tap (Chromium over CDP)', () => 
     const cdpUrl = await startChromium()
     const data = mkdtempSync(path.join(tmpdir(), 'oddsboard-tap-data-'))
     cleanups.push(() => rmSync(data, { recursive: true, force: true }))
+    const recordDir = path.join(data, 'recordings')
     const config = loadConfig({
       FEEDS: 'bet365',
       TAP_CDP_URL: cdpUrl,
+      RECORD_DIR: recordDir,
       PORT: '0',
       LOG_LEVEL: 'silent',
       DATA_DIR: data,
@@ -277,6 +280,55 @@ describe.skipIf(!existsSync(CHROMIUM))('browser tap (Chromium over CDP)', () => 
     // the tap opened no connection of its own.
     expect(new Set(sessions)).toEqual(new Set([PAGE_SESSION]))
     expect(sessions).toHaveLength(2)
+
+    // The tapped session was recorded (the page's own frames, its session redacted) and
+    // replays to the same state. The page leaves first, so nothing arrives after the stop.
+    await tab.goto('about:blank')
+    let last = -1
+    await waitUntil(
+      () => {
+        const settled = tapped.hub.seq === last
+        last = tapped.hub.seq
+        return settled
+      },
+      { timeoutMs: 5000, intervalMs: 200 },
+    )
+    for (const f of set.feeds) await f.stop()
+    const final = comparable(tapped.hub.snapshot().entities)
+    const [file, ...others] = readdirSync(recordDir)
+    expect(others).toEqual([])
+    expect(file).toMatch(/^bet365-.*\.ndjson$/)
+    const text = readFileSync(path.join(recordDir, file!), 'utf8')
+    expect(text).not.toContain(PAGE_SESSION)
+    const { header, frames } = parseRecording(text)
+    expect(header.url).toBe('wss://premws-pt1.365lpodds.com/zap/')
+    expect(frames.filter((f) => f.dir === 'out').map((f) => f.data)).toEqual([
+      '#\x03P\x01__time,S_[redacted]\x00',
+      '\x16\x00OVInPlay_1_3\x01',
+    ])
+    const replayConfig = loadConfig({
+      FEEDS: 'bet365',
+      BET365_URL: `replay:${path.join(recordDir, file!)}`,
+      REPLAY_SPEED: 'max',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: data,
+    })
+    const replaySet = await buildFeeds(replayConfig, silentLogger)
+    const replayed = await startProxy(replayConfig, silentLogger, { feeds: replaySet.feeds })
+    cleanups.push(async () => {
+      await replayed.close()
+      await replaySet.close()
+    })
+    let c = ''
+    await waitUntil(
+      () => {
+        c = comparable(replayed.hub.snapshot().entities)
+        return c === final
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    ).catch(() => {})
+    expect(c).toBe(final)
   }, 120_000)
 
   it.each([

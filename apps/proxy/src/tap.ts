@@ -14,7 +14,7 @@
  */
 import type { Page } from 'playwright-core'
 import type { Source } from '@oddsboard/model'
-import type { Logger } from '@oddsboard/feedkit'
+import type { FrameSink, Logger } from '@oddsboard/feedkit'
 import { decodeEnginePacket, decodePayload, decodeSocketIoPacket } from '@oddsboard/engineio'
 import type { ReplayServer } from './replay'
 import { startWinamaxBridge, startZapBridge } from './replay'
@@ -50,13 +50,19 @@ interface Tap {
  * Attaches over CDP and follows every page (present and future) of every browser context.
  * @throws when the browser cannot be reached at `cdpUrl` (10 s).
  */
-async function attach(cdpUrl: string, match: RegExp, logger: Logger): Promise<Tap> {
+async function attach(
+  cdpUrl: string,
+  match: RegExp,
+  logger: Logger,
+  frames?: FrameSink,
+): Promise<Tap> {
   const { chromium } = await import('playwright-core')
   const browser = await chromium.connectOverCDP(cdpUrl, { timeout: 10_000 })
   const start = Date.now()
   const frameListeners = new Set<(f: TappedFrame) => void>()
   const socketListeners = new Set<() => void>()
   const emit = (dir: 'in' | 'out', data: string, transport?: 'polling') => {
+    frames?.(dir, data, transport)
     const f: TappedFrame = { t: Date.now() - start, dir, data, ...(transport && { transport }) }
     for (const l of [...frameListeners]) l(f)
   }
@@ -147,17 +153,18 @@ class Kept<T> {
 /**
  * Starts the tap for `source` (Bet365 or Winamax): attaches to the browser at `cdpUrl` and
  * serves the page's frames on a local bridge; resolves with the URL the book's feed should
- * connect to. Closing it detaches from the browser (which stays open).
+ * connect to. `frames` (the recorder, `RECORD_DIR`) sees the page's own frames, in and out. Closing it detaches from the browser (which stays open).
  * @throws when the book cannot be tapped or the browser cannot be reached.
  */
 export async function startTap(
   source: Source,
   cdpUrl: string,
   logger: Logger,
+  frames?: FrameSink,
 ): Promise<ReplayServer> {
   const match = TAP_SOCKET_MATCH[source]
   if (match === undefined) throw new Error(`${source} cannot be tapped (Bet365 and Winamax can)`)
-  const tap = await attach(cdpUrl, match, logger)
+  const tap = await attach(cdpUrl, match, logger, frames)
   let bridge: ReplayServer
   try {
     if (source === 'bet365') {

@@ -210,6 +210,25 @@ export async function upstreamFor(
   const target = run.target
   const explicit = typeof target === 'object' ? target.url : undefined
   const file = explicit === undefined ? undefined : replayFile(explicit)
+  const recorder =
+    config.recordDir === undefined
+      ? undefined
+      : (recordUrl: string) =>
+          new FrameRecorder(
+            {
+              dir: config.recordDir!,
+              source: run.source,
+              url: recordUrl,
+              protocol: RECORDING_PROTOCOL[run.source],
+            },
+            (err) =>
+              logger.error(
+                { source: run.source, err: err.message },
+                'recording stopped: cannot write to RECORD_DIR',
+              ),
+          )
+  /** The recording, once its URL is known; a tapped book records the page's own frames. */
+  let recording: FrameRecorder | undefined
   let mode: FeedMode = target === 'sim' ? 'sim' : target === 'live' ? 'live' : 'url'
   let url: string
   let server: SimServer | undefined
@@ -222,38 +241,26 @@ export async function upstreamFor(
     logger.info({ source: run.source, file, speed: config.replaySpeed ?? 1 }, 'replaying')
   } else if (tapped(run, config)) {
     const { startTap } = await import('./tap')
-    const tap = await startTap(run.source, config.tapCdpUrl!, logger)
+    // The page's own frames are what is worth recording (its real socket), not the bridge's.
+    recording = recorder?.(run.adapter.liveUrl)
+    const tap = await startTap(run.source, config.tapCdpUrl!, logger, recording?.sink)
     server = tap
     url = tap.url
     mode = 'tap'
   } else {
     url = await fallback()
   }
-  const recorder =
-    config.recordDir === undefined
-      ? undefined
-      : new FrameRecorder(
-          {
-            dir: config.recordDir,
-            source: run.source,
-            url,
-            protocol: RECORDING_PROTOCOL[run.source],
-          },
-          (err) =>
-            logger.error(
-              { source: run.source, err: err.message },
-              'recording stopped: cannot write to RECORD_DIR',
-            ),
-        )
+  const feedRecording = mode === 'tap' ? undefined : recorder?.(url)
+  recording ??= feedRecording
   return {
     url,
     ...(server !== undefined && { server }),
-    feedOptions: recorder === undefined ? {} : { frames: recorder.sink },
+    feedOptions: feedRecording === undefined ? {} : { frames: feedRecording.sink },
     wrap: (feed) =>
       new ObservedFeed(feed, {
         mode,
         ...(mode === 'replay' && { replaySpeed: config.replaySpeed ?? 1 }),
-        ...(recorder !== undefined && { recorder }),
+        ...(recording !== undefined && { recorder: recording }),
         diagnose: mode !== 'sim',
         logger,
       }),
