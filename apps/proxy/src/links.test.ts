@@ -118,8 +118,9 @@ describe('Linker', () => {
     expect(football.members.map((m) => m.swapped)).toEqual([false, false, false])
     expect(football).toMatchObject({
       id: expect.stringMatching(/^canonical:\d+$/),
-      name: 'Naples v Milan AC',
-      participants: ['Naples', 'Milan AC'],
+      // named by the English-writing book (Bet365), in the canonical (first member's) order
+      name: 'Napoli v AC Milan',
+      participants: ['Napoli', 'AC Milan'],
       startTime: DAY,
     })
     for (const m of football.members) {
@@ -131,7 +132,19 @@ describe('Linker', () => {
     expect(memberIds(tennis)).toEqual(['winamax:w2', 'bet365:b2', 'kwiff:k2'])
     // Kwiff lists Lama first: its home is the canonical away
     expect(tennis.members.map((m) => m.swapped)).toEqual([false, false, true])
-    expect(tennis.name).toBe('Cerundolo J.M. v Lama G.')
+    expect(tennis.name).toBe('Juan Manuel Cerundolo v Gonzalo Lama')
+  })
+
+  it('names a group from a crossed English-writing member in the canonical side order', async () => {
+    const { step } = await setup()
+    const out = step({
+      winamax: listing('winamax', 'w2', 'tennis', 'Cerundolo J.M.', 'Lama G.'),
+      kwiff: listing('kwiff', 'k2', 'tennis', 'Gonzalo Lama', 'Juan Manuel Cerundolo'),
+    })
+    expect(out).toHaveLength(1)
+    expect(out[0]!.members.map((m) => m.swapped)).toEqual([false, true])
+    expect(out[0]!.participants).toEqual(['Juan Manuel Cerundolo', 'Gonzalo Lama'])
+    expect(out[0]!.name).toBe('Juan Manuel Cerundolo v Gonzalo Lama')
   })
 
   it('keeps the reverse fixture and a U21 side out of the group', async () => {

@@ -70,6 +70,12 @@ interface Group {
 const REASONS_USER = ['linked by user']
 
 /**
+ * Books whose names a canonical event shows, in order of preference: those that write in
+ * English first (Winamax writes French: "Allemagne", "Naples").
+ */
+export const NAME_ORDER: readonly Source[] = ['bet365', 'kwiff', 'winamax']
+
+/**
  * The country an event's competition names, as the matcher's canonical token (`c~de`),
  * so "Allemagne" (Winamax's category) and "Germany Bundesliga" (a Bet365 competition) meet:
  * the whole region when it names a country, else the first words of the competition's name
@@ -515,7 +521,16 @@ export class Linker {
       }
     })
     const lead = state.event.get(first)!
-    const participants: [string, string] = [...lead.participants]
+    // Sides are named from the English-writing book when there is one (the dashboard is in
+    // English: "Armenia v Hungary", not "Arménie v Hongrie"), in the canonical side order.
+    const named =
+      NAME_ORDER.map((source) => members.find((m) => m.source === source)).find(
+        (m) => m !== undefined,
+      ) ?? members[0]!
+    const namer = state.event.get(named.eventId)!
+    const participants: [string, string] = named.swapped
+      ? [namer.participants[1], namer.participants[0]]
+      : [namer.participants[0], namer.participants[1]]
     const starts = ids
       .map((m) => state.event.get(m)!.startTime)
       .filter((t): t is number => t !== undefined)
@@ -526,7 +541,7 @@ export class Linker {
       name:
         participants[0] !== '' && participants[1] !== ''
           ? `${participants[0]} v ${participants[1]}`
-          : lead.name,
+          : namer.name,
       participants,
       members,
       updatedAt: this.now(),

@@ -165,9 +165,12 @@ export interface CanonicalEvent {
   id: string
   /** The members' canonical sport (they all share it). */
   sport: SportKey
-  /** Display name in the dashboard's form `Home v Away`, from the first member's sides. */
+  /**
+   * Display name in the dashboard's form `Home v Away`, in the canonical side order, named by
+   * the first member of an English-writing book (Bet365, then Kwiff, then Winamax).
+   */
   name: string
-  /** Canonical [home, away], the first member's. */
+  /** Canonical [home, away] in the first member's side order, named as `name` is. */
   participants: [string, string]
   /** Earliest known start of the members, epoch ms. */
   startTime?: number
