@@ -38,6 +38,16 @@ export const TAP_SOCKET_MATCH: Partial<Record<Source, RegExp>> = {
   winamax: /\/uof-sports-server\/socket\.io\//,
 }
 
+/**
+ * A CDP WebSocket frame's text: text frames (opcode 1) as they are, binary ones (opcode 2,
+ * base64 in CDP) as UTF-8, as the feeds read a `ws` Buffer; control frames: undefined.
+ */
+function frameText(frame: { opcode: number; payloadData: string }): string | undefined {
+  if (frame.opcode === 1) return frame.payloadData
+  if (frame.opcode === 2) return Buffer.from(frame.payloadData, 'base64').toString('utf8')
+  return undefined
+}
+
 /** A live CDP attachment: every frame of the page's matching sockets goes to the listeners. */
 interface Tap {
   onFrame(listener: (frame: TappedFrame) => void): () => void
@@ -80,10 +90,16 @@ async function attach(
     })
     cdp.on('Network.webSocketClosed', (e) => sockets.delete(e.requestId))
     cdp.on('Network.webSocketFrameReceived', (e) => {
-      if (sockets.has(e.requestId) && e.response.opcode === 1) emit('in', e.response.payloadData)
+      if (sockets.has(e.requestId)) {
+        const text = frameText(e.response)
+        if (text !== undefined) emit('in', text)
+      }
     })
     cdp.on('Network.webSocketFrameSent', (e) => {
-      if (sockets.has(e.requestId) && e.response.opcode === 1) emit('out', e.response.payloadData)
+      if (sockets.has(e.requestId)) {
+        const text = frameText(e.response)
+        if (text !== undefined) emit('out', text)
+      }
     })
     cdp.on('Network.requestWillBeSent', (e) => {
       if (!match.test(e.request.url) || !/[?&]transport=polling/.test(e.request.url)) return
