@@ -138,13 +138,19 @@ describe('Linker', () => {
   it('names a group from a crossed English-writing member in the canonical side order', async () => {
     const { step } = await setup()
     const out = step({
-      winamax: listing('winamax', 'w2', 'tennis', 'Cerundolo J.M.', 'Lama G.'),
-      kwiff: listing('kwiff', 'k2', 'tennis', 'Gonzalo Lama', 'Juan Manuel Cerundolo'),
+      winamax: listing('winamax', 'w2', 'tennis', 'Cerundolo J.M.', 'Lama G.', {
+        competition: 'Roland-Garros Messieurs',
+      }),
+      kwiff: listing('kwiff', 'k2', 'tennis', 'Gonzalo Lama', 'Juan Manuel Cerundolo', {
+        competition: 'French Open Men',
+      }),
     })
     expect(out).toHaveLength(1)
     expect(out[0]!.members.map((m) => m.swapped)).toEqual([false, true])
     expect(out[0]!.participants).toEqual(['Juan Manuel Cerundolo', 'Gonzalo Lama'])
     expect(out[0]!.name).toBe('Juan Manuel Cerundolo v Gonzalo Lama')
+    // the competition as the naming member's book writes it
+    expect(out[0]!.competition).toBe('French Open Men')
   })
 
   it('keeps the reverse fixture and a U21 side out of the group', async () => {

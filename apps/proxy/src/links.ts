@@ -546,6 +546,8 @@ export class Linker {
       members,
       updatedAt: this.now(),
     }
+    const competition = state.competition.get(namer.competitionId)?.name
+    if (competition !== undefined && competition !== '') entity.competition = competition
     if (starts.length > 0) entity.startTime = Math.min(...starts)
     return entity
   }

@@ -81,7 +81,7 @@ export function compareRows(
         canonical: c,
         sportKey: c.sport,
         events,
-        competition: comps[0] ?? '',
+        competition: c.competition ?? comps[0] ?? '',
         competitions: comps,
         layout,
         match: canonicalMatchState(

@@ -172,6 +172,8 @@ export interface CanonicalEvent {
   name: string
   /** Canonical [home, away] in the first member's side order, named as `name` is. */
   participants: [string, string]
+  /** The competition's name as the member that names the event (see `name`) writes it. */
+  competition?: string
   /** Earliest known start of the members, epoch ms. */
   startTime?: number
   members: CanonicalMember[]
