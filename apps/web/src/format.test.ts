@@ -7,6 +7,11 @@ import {
   formatScore,
   formatStart,
   priceAxisWidth,
+  formatTime,
+  formatDay,
+  isoInZone,
+  zoneOffsetMinutes,
+  zoneLabel,
 } from './format'
 
 describe('format', () => {
@@ -79,5 +84,27 @@ describe('formatStart', () => {
     expect(formatStart(new Date(2026, 10, 30, 18, 0).getTime(), now)).toBe('30/11 18:00')
     expect(formatStart(new Date(2026, 10, 20, 9, 0).getTime(), now)).toBe('20/11 09:00')
     expect(formatStart(undefined, now)).toBe('')
+  })
+})
+
+describe('time zones', () => {
+  // 2026-11-29 18:47:42.123 UTC (winter: Paris +1, London +0, New York −5).
+  const t = Date.UTC(2026, 10, 29, 18, 47, 42, 123)
+  it('formats 24-hour times in the chosen zone', () => {
+    expect(formatTime(t, 'UTC')).toBe('18:47')
+    expect(formatTime(t, 'Europe/Paris')).toBe('19:47')
+    expect(formatTime(t, 'America/New_York', true)).toBe('13:47:42')
+    expect(formatTime(Date.UTC(2026, 10, 29, 0, 5), 'UTC')).toBe('00:05')
+    expect(formatDay(t, 'Australia/Sydney')).toBe('30/11')
+  })
+  it('writes ISO 8601 with the offset of the zone', () => {
+    expect(isoInZone(t, 'UTC')).toBe('2026-11-29T18:47:42.123+00:00')
+    expect(isoInZone(t, 'Europe/Paris')).toBe('2026-11-29T19:47:42.123+01:00')
+    expect(isoInZone(t, 'America/New_York')).toBe('2026-11-29T13:47:42.123-05:00')
+    expect(isoInZone(Date.UTC(2026, 6, 1, 12), 'Europe/London')).toBe(
+      '2026-07-01T13:00:00.000+01:00',
+    )
+    expect(zoneOffsetMinutes(t, 'Asia/Kolkata')).toBe(330)
+    expect(zoneLabel('UTC')).toBe('UTC')
   })
 })

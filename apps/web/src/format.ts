@@ -108,3 +108,83 @@ export function formatLag(ms: number): string {
 export function formatMoney(amount: number): string {
   return amount.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 }
+
+/** Zones offered by the time-zone chooser besides the browser's own (null = local). */
+export const TIME_ZONES = [
+  'UTC',
+  'Europe/London',
+  'Europe/Paris',
+  'Europe/Madrid',
+  'Europe/Berlin',
+  'America/New_York',
+  'Australia/Sydney',
+] as const
+
+/** The browser's own IANA zone (e.g. "Europe/Paris"). */
+export function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** A cached 24-hour formatter for `zone` (null = local) with `opts`. */
+function zoneFormat(zone: string | null, key: string, opts: Intl.DateTimeFormatOptions) {
+  const k = `${zone ?? ''}|${key}`
+  let f = timeFormats.get(k)
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      ...opts,
+      hourCycle: 'h23',
+      ...(zone !== null && { timeZone: zone }),
+    })
+    timeFormats.set(k, f)
+  }
+  return f
+}
+
+/**
+ * A time of day, 24-hour, in `zone` (an IANA name such as "Europe/London" or "UTC"; null
+ * = the browser's zone): "18:45", or "18:45:07" with `seconds`. `ms` is epoch ms. The one
+ * helper every time on screen goes through (URL `tz`, `UrlState.tz`), with {@link zoneLabel}
+ * naming the zone beside it.
+ */
+export function formatTime(ms: number, zone: string | null, seconds = false): string {
+  return zoneFormat(zone, seconds ? 'hms' : 'hm', {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds && { second: '2-digit' }),
+  }).format(ms)
+}
+
+/** Day and month in `zone`, e.g. "30/11" (null = the browser's zone). */
+export function formatDay(ms: number, zone: string | null): string {
+  return zoneFormat(zone, 'dm', { day: 'numeric', month: 'numeric' }).format(ms)
+}
+
+/** The short name of a zone for a label: "UTC", "Europe/London", or the local zone's own name. */
+export function zoneLabel(zone: string | null): string {
+  return zone ?? localZone()
+}
+
+/** Offset of `zone` from UTC at `ms`, in minutes (Paris in winter: 60). */
+export function zoneOffsetMinutes(ms: number, zone: string | null): number {
+  const parts = zoneFormat(zone, 'off', { timeZoneName: 'longOffset' }).formatToParts(ms)
+  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
+  const m = /^GMT([+-−])(\d{2}):?(\d{2})?$/.exec(name)
+  if (m === null) return 0
+  const v = Number(m[2]) * 60 + Number(m[3] ?? 0)
+  return m[1] === '+' ? v : -v
+}
+
+/**
+ * An instant as ISO 8601 with the zone's offset, to the millisecond, e.g.
+ * "2026-11-29T19:47:42.123+01:00" (UTC ends "+00:00"). For exports: the wall time a user
+ * read on screen and the offset that makes it unambiguous.
+ */
+export function isoInZone(ms: number, zone: string | null): string {
+  const off = zoneOffsetMinutes(ms, zone)
+  const wall = new Date(ms + off * 60_000).toISOString().slice(0, -1)
+  const a = Math.abs(off)
+  const sign = off < 0 ? '-' : '+'
+  return `${wall}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`
+}

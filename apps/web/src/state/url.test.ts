@@ -23,6 +23,7 @@ describe('URL state', () => {
       event: 'bet365:190321250',
       stake: 250.5,
       step: 0.5,
+      tz: 'Europe/Paris',
     }
     const qs = formatUrlState(s)
     expect(parseUrlState(`?${qs}`)).toEqual(s)
@@ -33,6 +34,13 @@ describe('URL state', () => {
     expect(formatUrlState({ ...DEFAULT_URL_STATE, liveOnly: true }, 'bench=100&live=0')).toBe(
       'bench=100&live=1',
     )
+  })
+
+  it('keeps a time zone Intl knows, and drops any other', () => {
+    expect(parseUrlState('?tz=UTC').tz).toBe('UTC')
+    expect(parseUrlState('?tz=Europe/London').tz).toBe('Europe/London')
+    expect(parseUrlState('?tz=Mars/Olympus').tz).toBeNull()
+    expect(parseUrlState('').tz).toBeNull()
   })
 
   it('falls back to defaults for unknown values', () => {

@@ -23,8 +23,8 @@ export interface SortSpec {
  * Everything that is kept in the URL, so a view can be bookmarked or shared.
  * URL parameters: `view`, `sport` (comma list of sport keys), `comp` (comma list of
  * competition ids), `book` (comma list of sources), `q` (free text), `live=1`,
- * `odds=frac`, `window` (movers minutes), `sort` (`column:asc|desc`); Compare view: `event`
- * (an event id whose row is scrolled to and highlighted), `stake` and `step` (stake split).
+ * `odds=frac`, `window` (movers minutes), `sort` (`column:asc|desc`), `tz` (time zone); Compare
+ * view: `event` (an event id whose row is scrolled to and highlighted), `stake` and `step`.
  */
 export interface UrlState {
   view: ViewId
@@ -47,6 +47,11 @@ export interface UrlState {
   stake: number
   /** Compare view: each stake is rounded to a multiple of this, in currency units (whole cents, > 0). */
   step: number
+  /**
+   * Time zone every time on screen is shown in: an IANA name accepted by `Intl`
+   * (`UTC`, `Europe/London`, …), or null for the browser's own zone (URL `tz`).
+   */
+  tz: string | null
 }
 
 /** Steps offered for rounding stakes (currency units). */
@@ -69,6 +74,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   event: null,
   stake: 100,
   step: 1,
+  tz: null,
 }
 
 const list = (v: string | null): string[] =>
@@ -106,6 +112,17 @@ export function parseUrlState(search: string): UrlState {
     event: p.get('event')?.slice(0, 200) || null,
     stake: parseStake(p.get('stake')) ?? DEFAULT_URL_STATE.stake,
     step: parseStep(p.get('step')) ?? DEFAULT_URL_STATE.step,
+    tz: parseZone(p.get('tz')),
+  }
+}
+
+/** A time zone from the URL: an IANA name `Intl` knows (e.g. `Europe/Paris`, `UTC`), else null (local). */
+export function parseZone(text: string | null): string | null {
+  if (text === null || text === '' || text.length > 64) return null
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: text }).resolvedOptions().timeZone
+  } catch {
+    return null
   }
 }
 
@@ -146,6 +163,7 @@ export function formatUrlState(s: UrlState, keep = ''): string {
     'event',
     'stake',
     'step',
+    'tz',
   ])
     p.delete(k)
   if (s.view !== 'live') p.set('view', s.view)
@@ -160,6 +178,7 @@ export function formatUrlState(s: UrlState, keep = ''): string {
   if (s.event !== null) p.set('event', s.event)
   if (s.stake !== DEFAULT_URL_STATE.stake) p.set('stake', String(s.stake))
   if (s.step !== DEFAULT_URL_STATE.step) p.set('step', String(s.step))
+  if (s.tz !== null) p.set('tz', s.tz)
   return p.toString()
 }
 
