@@ -8,7 +8,15 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 
 const here = import.meta.dirname
-const benches = ['winamax.ts', 'bet365.ts', 'relay.ts', 'browser.ts', 'matcher.ts', 'linker.ts']
+const benches = [
+  'winamax.ts',
+  'bet365.ts',
+  'relay.ts',
+  'browser.ts',
+  'e2e-latency.ts',
+  'matcher.ts',
+  'linker.ts',
+]
 let failed = 0
 for (const file of benches) {
   const full = path.join(here, file)
