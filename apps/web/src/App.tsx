@@ -11,6 +11,9 @@ import { MarketsView } from './views/MarketsView'
 import { MoversView } from './views/MoversView'
 import { CompareView } from './views/CompareView'
 import { TennisView } from './views/TennisView'
+import { AlertsButton, AlertsPanel } from './alerts/AlertsPanel'
+import { ExportButton } from './export/exportView'
+import { LayoutMenu } from './layouts/LayoutMenu'
 
 const TABS: Record<ViewId, { label: string; render: () => ReactNode }> = {
   live: { label: 'Live matches', render: () => <LiveView /> },
@@ -213,6 +216,9 @@ export function App({ bench }: { bench?: { rows: number; rate: number } }) {
             bench: {bench.rows.toLocaleString('en-GB')} rows · {bench.rate}/s changes
           </span>
         ) : null}
+        <AlertsButton />
+        <ExportButton />
+        <LayoutMenu />
         <button
           type="button"
           className="icon"
@@ -252,6 +258,7 @@ export function App({ bench }: { bench?: { rows: number; rate: number } }) {
         </span>
       </footer>
       <HoverCard />
+      <AlertsPanel />
       <Help />
     </div>
   )

@@ -7,6 +7,7 @@ import { setUrl, togglePin, uiStore, useUi } from '../state/uiStore'
 import type { SortSpec } from '../state/url'
 import { useBoard } from '../sync/store'
 import { tableItems, type Item } from './rowModel'
+import { registerColumns, useLayout } from '../layouts/store'
 
 /** One column of a live table. */
 export interface Column<R> {
@@ -23,6 +24,8 @@ export interface Column<R> {
   descFirst?: boolean
   title?: string
   cell: (r: R) => ReactNode
+  /** The cell as a CSV value (export); default: by column id from the row's event, else `sortValue`. */
+  text?: (r: R) => string | number | null | undefined
 }
 
 /** What a row needs for the generic parts: its id, its event (pins) and its book (staleness). */
@@ -67,6 +70,8 @@ export interface TableCommands {
   move(delta: number): void
   togglePinFocused(): void
   toggleExpandFocused(): void
+  /** What is on screen, for the CSV export: the visible columns and the rows in their order (pinned first). */
+  exportRows?(): { view: string; columns: readonly Column<BaseRow>[]; rows: readonly BaseRow[] }
 }
 
 /** The table of the view on screen, for the keyboard handler. */
@@ -81,8 +86,16 @@ export const activeTable: { current: TableCommands | null } = { current: null }
  * for longer than its book's cadence.
  */
 export function DataTable<R extends BaseRow>(props: Props<R>) {
-  const { view, rows, columns, defaultSort, eventOf, groupOf, detail } = props
-  const rowHeight = props.rowHeight ?? 34
+  const { view, rows, columns: allColumns, defaultSort, eventOf, groupOf, detail } = props
+  // Layouts (apps/web/src/layouts): the columns the user hid and compact rows, per view.
+  const hidden = useLayout((s) => s.hidden[view])
+  const dense = useLayout((s) => s.dense[view] ?? false)
+  const columns = useMemo(
+    () => (hidden?.length ? allColumns.filter((c) => !hidden.includes(c.id)) : allColumns),
+    [allColumns, hidden],
+  )
+  useEffect(() => registerColumns(view, allColumns), [view, allColumns])
+  const rowHeight = dense ? 24 : (props.rowHeight ?? 34)
   const detailHeight = props.detailHeight ?? DETAIL_HEIGHT
   const bookStale = props.bookStale ?? true
   const highlightId = props.highlightId ?? null
@@ -92,10 +105,10 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
   const focusId = useUi((s) => s.focus[view] ?? null)
   const expandedId = useUi((s) => s.expanded[view] ?? null)
   const sort =
-    urlSort !== null && columns.some((c) => c.id === urlSort.id && c.sortValue)
+    urlSort !== null && allColumns.some((c) => c.id === urlSort.id && c.sortValue)
       ? urlSort
       : defaultSort
-  const sortCol = columns.find((c) => c.id === sort?.id)
+  const sortCol = allColumns.find((c) => c.id === sort?.id)
   // Re-sort on price changes only when sorting by a price column (rows stay put otherwise).
   const priceTick = useBoard((s) => (sortCol?.price ? s.board.entities.selection : null))
 
@@ -111,7 +124,7 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
     () =>
       tableItems({
         rows: data,
-        columns,
+        columns: allColumns,
         sort: stableSort,
         isPinned: (r) => pins.has(eventOf(r)),
         ...(groupOf ? { groupOf } : {}),
@@ -119,7 +132,7 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
         hasDetail: detail !== undefined,
       }),
     // `priceTick` (through `data`) re-sorts on price changes when sorting by a price column.
-    [data, columns, stableSort, pins, eventOf, groupOf, detail, expandedId],
+    [data, allColumns, stableSort, pins, eventOf, groupOf, detail, expandedId],
   )
 
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -137,10 +150,18 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
 
   const itemsRef = useRef(items)
   itemsRef.current = items
+  const columnsRef = useRef(columns)
+  columnsRef.current = columns
+  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer])
   useEffect(() => {
     const rowIndexes = () => itemsRef.current.flatMap((it, i) => (it.type === 'row' ? [i] : []))
     const focused = () => uiStore.getState().focus[view] ?? null
     const commands: TableCommands = {
+      exportRows: () => ({
+        view,
+        columns: columnsRef.current as unknown as readonly Column<BaseRow>[],
+        rows: itemsRef.current.flatMap((it) => (it.type === 'row' ? [it.row] : [])),
+      }),
       move(delta) {
         const idx = rowIndexes()
         if (idx.length === 0) return
@@ -275,7 +296,12 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
   }
 
   return (
-    <div className="table" data-testid={`${view}-table`} role="table">
+    <div
+      className={dense ? 'table dense' : 'table'}
+      data-testid={`${view}-table`}
+      data-density={dense ? 'compact' : 'normal'}
+      role="table"
+    >
       <div className="thead" style={gridStyle} role="row">
         {columns.map((c) => {
           const active = sort?.id === c.id
@@ -386,6 +412,10 @@ function TableRowImpl<R extends BaseRow>({
       data-pinned={pinned ? '1' : undefined}
       data-highlighted={highlighted ? '1' : undefined}
       onClick={() => uiStore.setState((s) => ({ focus: { ...s.focus, [view]: row.id } }))}
+      // A double-click expands the row: its second press must not select the words under it.
+      onMouseDown={(e) => {
+        if (e.detail > 1) e.preventDefault()
+      }}
       onDoubleClick={() =>
         uiStore.setState((s) => ({
           focus: { ...s.focus, [view]: row.id },

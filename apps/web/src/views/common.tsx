@@ -15,6 +15,7 @@ import { formatPercent, formatStart } from '../format'
 import { eventRows, mainMarkets, type EventRow, type PriceSlot, type RowCache } from '../rows'
 import { subscribeTicker, serverNow } from '../state/ticker'
 import { useEventFilter } from '../state/useEventFilter'
+import { RowTools } from '../export/RowTools'
 import { lastChange } from '../sync/board'
 import { boardStore, useBoard } from '../sync/store'
 import type { Column } from '../table/DataTable'
@@ -396,6 +397,7 @@ export function EventDetail({ row }: { row: EventRow }) {
           <SelectionSummary key={id} selectionId={id} chartWidth={240} chartHeight={86} />
         ))}
         <LinkPanel event={row.event} />
+        <RowTools eventId={row.id} selectionIds={ids} />
       </div>
     </div>
   )
@@ -493,6 +495,7 @@ export const renderSelectionDetail = (r: SelectionRowBase) => (
   <div className="detail" data-testid="event-detail">
     <div className="detail-sels">
       <SelectionSummary selectionId={r.id} chartWidth={360} chartHeight={96} />
+      <RowTools eventId={r.eventId} selectionIds={[r.id]} selectionId={r.id} />
     </div>
   </div>
 )

@@ -1,0 +1,212 @@
+/// <reference lib="dom" />
+// evaluate callbacks run in the browser, so this spec also sees DOM types.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { BookEntity, Outcome, Selection } from '@oddsboard/model'
+import { expect, test as base, type Page } from '@playwright/test'
+import { startScriptedProxy, type ScriptedProxy } from './scripted'
+
+/**
+ * Alerts (issue 12 item 3), end to end on the real proxy with scripted feeds: a rule set from
+ * a row fires on the delta that crosses it (log entry, a Notification tagged with the rule
+ * id, a tone unless muted), and the rule survives a reload and travels in the URL.
+ * `window.Notification` and `AudioContext` are stubbed in the page to record their calls.
+ */
+
+const OUTCOMES: Outcome[] = ['home', 'draw', 'away']
+
+const sel = (outcome: Outcome, odds: number): Selection => ({
+  kind: 'selection',
+  id: `bet365:s1${outcome}`,
+  source: 'bet365',
+  eventId: 'bet365:e1',
+  marketId: 'bet365:m1',
+  name: outcome === 'home' ? 'Arsenal' : outcome === 'away' ? 'Chelsea' : 'Draw',
+  order: OUTCOMES.indexOf(outcome),
+  outcome,
+  odds,
+  suspended: false,
+  updatedAt: Date.now(),
+})
+
+const match = (home: number): BookEntity[] => [
+  { kind: 'sport', id: 'bet365:football', source: 'bet365', key: 'football', name: 'Football' },
+  {
+    kind: 'competition',
+    id: 'bet365:c1',
+    source: 'bet365',
+    sportId: 'bet365:football',
+    name: 'Premier League',
+  },
+  {
+    kind: 'event',
+    id: 'bet365:e1',
+    source: 'bet365',
+    sportId: 'bet365:football',
+    competitionId: 'bet365:c1',
+    name: 'Arsenal v Chelsea',
+    participants: ['Arsenal', 'Chelsea'],
+    startTime: Date.now() + 7_200_000,
+    status: 'prematch',
+    updatedAt: Date.now(),
+  },
+  {
+    kind: 'market',
+    id: 'bet365:m1',
+    source: 'bet365',
+    eventId: 'bet365:e1',
+    name: 'Full Time Result',
+    type: '1x2',
+    suspended: false,
+    main: true,
+  },
+  sel('home', home),
+  sel('draw', 3.3),
+  sel('away', 3.1),
+]
+
+/** Records notifications and tones instead of showing and playing them. */
+function stubBrowserApis() {
+  const w = window as unknown as Record<string, unknown>
+  const notes: { title: string; body?: string; tag?: string }[] = []
+  w.__notes = notes
+  w.__tones = 0
+  class FakeNotification {
+    static permission = 'default'
+    static requestPermission() {
+      FakeNotification.permission = 'granted'
+      return Promise.resolve('granted')
+    }
+    constructor(title: string, opts: { body?: string; tag?: string } = {}) {
+      notes.push({ title, ...opts })
+    }
+    close() {}
+  }
+  w.Notification = FakeNotification
+  const param = () => ({
+    value: 0,
+    setValueAtTime() {},
+    exponentialRampToValueAtTime() {},
+  })
+  class FakeAudioContext {
+    currentTime = 0
+    destination = {}
+    resume() {
+      return Promise.resolve()
+    }
+    createOscillator() {
+      w.__tones = (w.__tones as number) + 1
+      return { type: 'sine', frequency: param(), connect: (n: unknown) => n, start() {}, stop() {} }
+    }
+    createGain() {
+      return { gain: param(), connect: (n: unknown) => n }
+    }
+  }
+  w.AudioContext = FakeAudioContext
+}
+
+const test = base.extend<{ scripted: ScriptedProxy }>({
+  // eslint-disable-next-line no-empty-pattern
+  scripted: async ({}, use) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'oddsboard-alerts-'))
+    const proxy = await startScriptedProxy(dir)
+    await use(proxy)
+    await proxy.stop()
+    await rm(dir, { recursive: true, force: true })
+  },
+})
+
+const tones = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __tones: number }).__tones)
+const notes = (page: Page) =>
+  page.evaluate(
+    () =>
+      (window as unknown as { __notes: { title: string; body?: string; tag?: string }[] }).__notes,
+  )
+
+test('a price rule set from a row fires on the delta: log, tagged notification, tone unless muted; it survives reload and the URL', async ({
+  page,
+  browser,
+  scripted,
+}) => {
+  await page.addInitScript(stubBrowserApis)
+  await scripted.upsert(match(2.2))
+  await page.goto(`${scripted.url}/?view=live`)
+  const row = page.locator('[data-testid="row"][data-row-id="bet365:e1"]')
+  await expect(row.getByTestId('match-name')).toHaveText('Arsenal v Chelsea')
+
+  // From the row: expand it, 🔔 Alert…, "price rises to ≥ 2.50" on Arsenal.
+  await row.dblclick()
+  await page.getByTestId('detail-row').getByTestId('alert-open').click()
+  const form = page.getByTestId('alert-form')
+  await expect(form).toContainText('Arsenal v Chelsea')
+  await form.getByTestId('alert-kind').selectOption('above')
+  await form.getByTestId('alert-selection').selectOption('bet365:s1home')
+  await form.getByTestId('alert-value').fill('2.5')
+  await form.getByTestId('alert-add').click()
+  const rule = page.getByTestId('alert-rule')
+  await expect(rule).toHaveCount(1)
+  await expect(rule).toContainText('Price rises to ≥ 2.50')
+  const ruleId = await rule.getAttribute('data-rule-id')
+  expect(ruleId).toMatch(/^[a-z0-9]{6}$/)
+
+  // Permission is asked on this click only.
+  await page.getByTestId('alerts-permission').click()
+  await expect(page.getByTestId('alerts-permission')).toHaveAttribute('data-state', 'granted')
+
+  // A delta that does not cross: nothing.
+  await scripted.upsert([sel('home', 2.4)])
+  await expect(row.locator('[data-testid="odds"][data-selection="bet365:s1home"]')).toContainText(
+    '2.40',
+  )
+  await expect(page.getByTestId('alert-entry')).toHaveCount(0)
+
+  // The crossing delta: a log entry, a notification tagged with the rule id, a tone.
+  await scripted.upsert([sel('home', 2.6)])
+  const entries = page.getByTestId('alert-entry')
+  await expect(entries).toHaveCount(1)
+  await expect(entries.first()).toHaveAttribute('data-rule-id', ruleId!)
+  await expect(entries.first()).toHaveAttribute('data-sound', 'played')
+  await expect(entries.first()).toContainText('2.40 → 2.60')
+  expect(await notes(page)).toEqual([
+    {
+      title: 'Arsenal v Chelsea · Arsenal · Bet365',
+      body: '2.40 → 2.60 (rose to ≥ 2.50)',
+      tag: ruleId,
+    },
+  ])
+  const played = await tones(page)
+  expect(played).toBeGreaterThan(0)
+
+  // Muted: the next crossing is logged and notified (same tag) but plays no tone.
+  await page.getByTestId('alerts-mute').check()
+  const home = row.locator('[data-testid="odds"][data-selection="bet365:s1home"]')
+  await scripted.upsert([sel('home', 2.3)])
+  // The hub batches changes: let 2.30 arrive on its own before crossing again.
+  await expect(home).toContainText('2.30')
+  await scripted.upsert([sel('home', 2.7)])
+  await expect(entries).toHaveCount(2)
+  await expect(entries.first()).toHaveAttribute('data-sound', 'muted')
+  expect((await notes(page)).map((n) => n.tag)).toEqual([ruleId, ruleId])
+  expect(await tones(page)).toBe(played)
+
+  // The rule is in the URL and survives a reload.
+  expect(new URL(page.url()).searchParams.get('alerts')).toMatch(/^[A-Za-z0-9_-]+$/)
+  await page.reload()
+  await page.getByTestId('alerts-toggle').click()
+  await expect(page.getByTestId('alert-rule')).toHaveAttribute('data-rule-id', ruleId!)
+  await expect(page.getByTestId('alerts-mute')).toBeChecked()
+
+  // The URL alone carries it to a fresh browser (no localStorage).
+  const other = await browser.newContext()
+  const fresh = await other.newPage()
+  await fresh.goto(page.url())
+  await fresh.getByTestId('alerts-toggle').click()
+  const shared = fresh.getByTestId('alert-rule')
+  await expect(shared).toHaveCount(1)
+  await expect(shared).toHaveAttribute('data-rule-id', ruleId!)
+  await expect(shared).toContainText('Price rises to ≥ 2.50')
+  await expect(shared).toContainText('Arsenal v Chelsea · Arsenal · Bet365')
+  await other.close()
+})
