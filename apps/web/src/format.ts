@@ -1,4 +1,10 @@
-import { decimalToFractional, isTennisScore, type Event, type Source } from '@oddsboard/model'
+import {
+  decimalToFractional,
+  isTennisScore,
+  type Event,
+  type Source,
+  type TennisScore,
+} from '@oddsboard/model'
 
 /**
  * Odds as text: decimal with 2 decimals (e.g. "5.50"), or 3 when 2 would hide the price
@@ -53,28 +59,66 @@ export function formatChange(fraction: number): string {
   return fraction > 0 ? `+${pct}%` : fraction < 0 ? `−${pct}%` : '0.0%'
 }
 
+/**
+ * Each set of a tennis score as text, "6-4", with a completed tiebreak set's tiebreak score
+ * where the book sent it: the loser's tiebreak points in brackets, the usual way, "6-7(5)"
+ * (`TennisScore.tiebreaks`).
+ */
+export function formatSets(score: TennisScore): string[] {
+  return score.sets.map(([a, b], i) => {
+    const tb = score.tiebreaks?.[i]
+    return tb === undefined || tb === null ? `${a}-${b}` : `${a}-${b}(${tb})`
+  })
+}
+
 /** Score text for list views: "2–1" for goals, sets "6-4 3-2" for tennis, "" when none. */
 export function formatScore(score: Event['score']): string {
   if (score === undefined) return ''
-  if (isTennisScore(score)) return score.sets.map(([a, b]) => `${a}-${b}`).join(' ')
+  if (isTennisScore(score)) return formatSets(score).join(' ')
   return `${score.home}–${score.away}`
 }
 
 /**
- * A start time (epoch ms) short enough for a status column, in local time: "18:45" today,
- * "Mon 00:05" within the next six days, "30/11 18:00" beyond that (or in the past).
+ * A start time (epoch ms) short enough for a status column, 24-hour in `zone` (an IANA name;
+ * null or omitted = the browser's zone): "18:45" today, "Mon 00:05" within the next six
+ * days, "30/11 18:00" beyond that (or in the past). Whether a kick-off has passed is
+ * {@link kickoffPassed}'s to say; the status cell marks it.
  */
-export function formatStart(ts: number | undefined, now: number): string {
+export function formatStart(
+  ts: number | undefined,
+  now: number,
+  zone: string | null = null,
+): string {
   if (ts === undefined) return ''
-  const d = new Date(ts)
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
-  const today = new Date(now)
-  if (d.toDateString() === today.toDateString()) return hm
-  const midnight = new Date(today.getFullYear(), today.getMonth(), today.getDate()).getTime()
-  if (ts > now && ts < midnight + 7 * 86_400_000) {
-    return `${d.toLocaleDateString('en-GB', { weekday: 'short' })} ${hm}`
+  const hm = formatTime(ts, zone)
+  const day = (ms: number) => Math.floor((ms + zoneOffsetMinutes(ms, zone) * 60_000) / 86_400_000)
+  const days = day(ts) - day(now)
+  if (days === 0) return hm
+  if (ts > now && days > 0 && days < 7) return `${weekday(ts, zone)} ${hm}`
+  return `${formatDay(ts, zone)} ${hm}`
+}
+
+const weekdays = new Map<string, Intl.DateTimeFormat>()
+
+/** Short weekday in `zone`, e.g. "Mon". */
+function weekday(ms: number, zone: string | null): string {
+  let f = weekdays.get(zone ?? '')
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      ...(zone !== null && { timeZone: zone }),
+    })
+    weekdays.set(zone ?? '', f)
   }
-  return `${d.getDate()}/${d.getMonth() + 1} ${hm}`
+  return f.format(ms)
+}
+
+/**
+ * True when a not-yet-live event's kick-off time (epoch ms) is at or before `now`: the time
+ * is history, not an upcoming start, and must not read as one ("was 18:45").
+ */
+export function kickoffPassed(ts: number | undefined, now: number): boolean {
+  return ts !== undefined && ts <= now
 }
 
 /**

@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { startBench } from './bench'
 import { connectRelay } from './sync/store'
+import { startHotTrend } from './state/hotTrend'
 import { App } from './App'
 import './styles.css'
 
@@ -13,7 +14,10 @@ const bench =
     ? { rows: Math.min(benchRows, 100_000), rate: Number(params.get('rate')) || 1000 }
     : undefined
 if (bench) startBench(bench.rows, bench.rate, params.get('stale') === '1')
-else connectRelay()
+else {
+  connectRelay()
+  startHotTrend()
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -15,6 +15,10 @@ import {
   hotRows,
   isTennisEvent,
   mainMarkets,
+  matchName,
+  MOVER_PRICE_CEILING,
+  moverFigures,
+  moverLeftOut,
   newestSelectionUpdates,
   priceCells,
   rowIsStale,
@@ -177,6 +181,14 @@ describe('rows', () => {
       ['winamax:o0', 150, 'Nombre de buts'],
       ['winamax:r0', 20, 'Match result 1X2'],
     ])
+    // Winamax writes "A - B"; every view writes "A v B".
+    expect(rows[0]!.match).toBe('A v B')
+  })
+
+  it('writes a match "A v B", or the lone participant, or the name', () => {
+    expect(matchName({ name: 'A - B', participants: ['A', 'B'] })).toBe('A v B')
+    expect(matchName({ name: 'Coupe', participants: ['Coupe', ''] })).toBe('Coupe')
+    expect(matchName({ name: 'Coupe', participants: ['', ''] })).toBe('Coupe')
   })
 
   it('treats events of a tennis sport as tennis from any book, score or not, and drops ended ones', () => {
@@ -256,6 +268,59 @@ describe('biggestMovers', () => {
     expect(
       biggestMovers(h, 100_000, 60_000, 10, (id) => id !== 'up').map((x) => x.selectionId),
     ).toEqual(['down'])
+  })
+})
+
+describe('moverFigures', () => {
+  it('reads From, Now and Change from the same points: 4.50 → 3.50 is −22.2 %', () => {
+    const points: PricePoint[] = [
+      [0, 4.5],
+      [50_000, 4],
+      [90_000, 3.5],
+    ]
+    const f = moverFigures(points, 40_000)!
+    expect(f).toMatchObject({ from: 4.5, to: 3.5, toTs: 90_000 })
+    expect(f.change).toBeCloseTo(-0.2222, 4)
+    // 2.00 → 3.75 is +87.5 %, not +100 %.
+    expect(
+      moverFigures(
+        [
+          [0, 2],
+          [10, 3.75],
+        ],
+        5,
+      )!.change,
+    ).toBeCloseTo(0.875, 9)
+  })
+
+  it('is null when nothing moved inside the window', () => {
+    expect(
+      moverFigures(
+        [
+          [0, 2],
+          [10, 3],
+        ],
+        20,
+      ),
+    ).toBeNull()
+    expect(moverFigures(undefined, 0)).toBeNull()
+  })
+})
+
+describe('moverLeftOut', () => {
+  const live = { status: 'live' } as const
+  const open = { suspended: false }
+  it('leaves out decided, suspended and ended prices, and keeps market moves', () => {
+    expect(moverLeftOut({ from: 2, to: 3 }, open, open, live)).toBeNull()
+    expect(moverLeftOut({ from: 8, to: 101 }, open, open, live)).toBe('ceiling')
+    expect(moverLeftOut({ from: MOVER_PRICE_CEILING + 1, to: 40 }, open, open, live)).toBe(
+      'ceiling',
+    )
+    expect(moverLeftOut({ from: 2, to: 3 }, { suspended: true }, open, live)).toBe('suspended')
+    expect(moverLeftOut({ from: 2, to: 3 }, open, { suspended: true }, live)).toBe('suspended')
+    expect(moverLeftOut({ from: 2, to: 3 }, open, open, { status: 'suspended' })).toBe('suspended')
+    expect(moverLeftOut({ from: 2, to: 3 }, open, open, { status: 'ended' })).toBe('settled')
+    expect(moverLeftOut({ from: 2, to: 3 }, open, open, undefined)).toBe('settled')
   })
 })
 

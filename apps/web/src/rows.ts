@@ -221,7 +221,17 @@ export interface HotRow {
   hotUsers: number
 }
 
-/** Selections that carry `hotUsers` (Winamax), for events passing `include`. */
+/**
+ * A match as every view writes it: "Home v Away" from the event's participants (a book's own
+ * name may say "Home - Away"); an event with no opponent is its first participant, or its name.
+ */
+export function matchName(e: Pick<Event, 'name' | 'participants'>): string {
+  const [a, b] = e.participants
+  if (a === '' || a === undefined) return e.name
+  return b === '' || b === undefined ? a : `${a} v ${b}`
+}
+
+/** Selections that carry `hotUsers` (Winamax), for events passing `include`; matches written "A v B". */
 export function hotRows(
   entities: EntityState,
   include: (e: Event) => boolean,
@@ -236,12 +246,12 @@ export function hotRows(
     const m = entities.market.get(s.marketId)
     seen.add(s.id)
     rows.push(
-      cached(cache, s.id, [s.name, s.hotUsers, e.name, m?.name], () => ({
+      cached(cache, s.id, [s.name, s.hotUsers, e.name, e.participants, m?.name], () => ({
         id: s.id,
         source: s.source,
         eventId: e.id,
         selection: s.name,
-        match: e.name,
+        match: matchName(e),
         market: m?.name ?? '',
         hotUsers: s.hotUsers ?? 0,
       })),
@@ -265,37 +275,94 @@ export interface Mover {
 /**
  * Ranks selections by the size of their relative price change over the last `windowMs`:
  * the price at the window's start is the last point at or before it, or else the first
- * point inside it. Unchanged selections are left out; at most `limit` are returned.
+ * point inside it. Unchanged selections are left out, and those `include` refuses (it sees
+ * the move); at most `limit` are returned.
  */
 export function biggestMovers(
   history: ReadonlyMap<string, readonly PricePoint[]>,
   now: number,
   windowMs: number,
   limit = 50,
-  include: (selectionId: string) => boolean = () => true,
+  include: (selectionId: string, mover: Mover) => boolean = () => true,
 ): Mover[] {
   const start = now - windowMs
   const out: Mover[] = []
   for (const [id, points] of history) {
     if (points.length < 2) continue
-    const last = points[points.length - 1]!
-    if (last[0] < start) continue
-    let from: number | null = null
-    for (const [ts, odds] of points) {
-      if (ts <= start) from = odds
-      else {
-        from ??= odds
-        break
-      }
-    }
-    if (from === null || from === last[1] || from <= 0) continue
-    if (!include(id)) continue
-    out.push({ selectionId: id, from, to: last[1], change: (last[1] - from) / from })
+    const m = moverFigures(points, start)
+    if (m === null || m.change === 0) continue
+    const mover = { selectionId: id, ...m }
+    if (!include(id, mover)) continue
+    out.push(mover)
   }
   out.sort(
     (a, b) => Math.abs(b.change) - Math.abs(a.change) || a.selectionId.localeCompare(b.selectionId),
   )
   return out.slice(0, limit)
+}
+
+/** A move's figures from one price history: both prices and the change come from the same points. */
+export interface MoverFigures {
+  /** Decimal odds at `start`: the last point at or before it, else the first point after it. */
+  from: number
+  /** Decimal odds of the history's last point (the price now, or the last price before a suspension). */
+  to: number
+  /** Epoch ms of that last point. */
+  toTs: number
+  /** Relative change (to − from) / from, e.g. 4.50 → 3.50 is −0.2222. */
+  change: number
+}
+
+/**
+ * The move of one selection since `start` (epoch ms), read from its price history
+ * (`[epoch ms, decimal odds]`, oldest first). Null when the history is empty, ends before
+ * `start` (nothing moved in the window) or starts from a non-positive price. The Movers
+ * view renders From, Now and Change from this one result, so the three always agree.
+ */
+export function moverFigures(
+  points: readonly PricePoint[] | undefined,
+  start: number,
+): MoverFigures | null {
+  if (points === undefined || points.length === 0) return null
+  const last = points[points.length - 1]!
+  if (last[0] < start) return null
+  let from: number | null = null
+  for (const [ts, odds] of points) {
+    if (ts <= start) from = odds
+    else {
+      from ??= odds
+      break
+    }
+  }
+  if (from === null || from <= 0) return null
+  return { from, to: last[1], toTs: last[0], change: (last[1] - from) / from }
+}
+
+/**
+ * Decimal odds above which a price says the match is as good as decided (tennis books quote
+ * a beaten player at 101.00 in the last games): a move to or from such a price is not a
+ * market move a trader wants ranked, and it would fill the list with finishing matches.
+ */
+export const MOVER_PRICE_CEILING = 50
+
+/** Why a selection is left out of Movers, or null when it is ranked. */
+export type MoverLeftOut = 'ceiling' | 'suspended' | 'settled' | null
+
+/**
+ * The Movers rule: a move is ranked only while it is a market move. Left out: a price above
+ * {@link MOVER_PRICE_CEILING} at either end (`ceiling`), a suspended selection, market or
+ * event (`suspended`: there is no current price to compare), an ended event (`settled`).
+ */
+export function moverLeftOut(
+  m: Pick<Mover, 'from' | 'to'>,
+  sel: Pick<Selection, 'suspended'> | undefined,
+  market: Pick<Market, 'suspended'> | undefined,
+  event: Pick<Event, 'status'> | undefined,
+): MoverLeftOut {
+  if (event === undefined || event.status === 'ended') return 'settled'
+  if (sel?.suspended || market?.suspended || event.status === 'suspended') return 'suspended'
+  if (m.from > MOVER_PRICE_CEILING || m.to > MOVER_PRICE_CEILING) return 'ceiling'
+  return null
 }
 
 /**

@@ -15,7 +15,9 @@ import { BookTag } from './cells'
 const indexes = new WeakMap<ReadonlyMap<string, CanonicalEvent>, Map<string, string>>()
 
 /** Canonical id per member event id, built once per canonical map (`canonicalOfEvent`). */
-function canonicalIndex(canonicals: ReadonlyMap<string, CanonicalEvent>): Map<string, string> {
+export function canonicalIndex(
+  canonicals: ReadonlyMap<string, CanonicalEvent>,
+): Map<string, string> {
   let idx = indexes.get(canonicals)
   if (idx === undefined) {
     idx = canonicalOfEvent(canonicals)

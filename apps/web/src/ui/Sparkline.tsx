@@ -4,7 +4,7 @@ import { impliedProbability } from '@oddsboard/model'
 import { memo, useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
-import { formatOdds, formatPercent, priceAxisWidth } from '../format'
+import { formatOdds, formatPercent, formatTime, priceAxisWidth, zoneLabel } from '../format'
 import { lastChange } from '../sync/board'
 import { useBoard } from '../sync/store'
 import { Age } from './cells'
@@ -54,6 +54,9 @@ export const Sparkline = memo(function Sparkline({
   const el = useRef<HTMLDivElement>(null)
   const plot = useRef<uPlot | null>(null)
   const theme = useUi((s) => s.effectiveTheme)
+  const tz = useUi((s) => s.url.tz)
+  const tzRef = useRef(tz)
+  tzRef.current = tz
 
   useEffect(() => {
     if (el.current === null) return
@@ -75,7 +78,13 @@ export const Sparkline = memo(function Sparkline({
         scales: { x: { time: true } },
         axes: axes
           ? [
-              { ...axis, size: 24, font: '10px system-ui' },
+              {
+                ...axis,
+                size: 24,
+                font: '10px system-ui',
+                // 24-hour times in the chosen zone, as in the tables (uPlot's default is am/pm).
+                values: (_u, vals) => vals.map((v) => formatTime(v * 1000, tzRef.current)),
+              },
               {
                 ...axis,
                 font: '10px system-ui',
@@ -104,14 +113,19 @@ export const Sparkline = memo(function Sparkline({
       u.destroy()
       plot.current = null
     }
-  }, [width, height, axes, theme])
+  }, [width, height, axes, theme, tz])
 
   useEffect(() => {
     plot.current?.setData(toData(points))
-  }, [points, width, height, axes, theme])
+  }, [points, width, height, axes, theme, tz])
 
   return (
-    <div className="sparkline" data-testid="sparkline" data-points={points.length}>
+    <div
+      className="sparkline"
+      data-testid="sparkline"
+      data-points={points.length}
+      title={axes ? `Times in ${zoneLabel(tz)}` : undefined}
+    >
       <div ref={el} />
     </div>
   )

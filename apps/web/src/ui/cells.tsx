@@ -108,7 +108,8 @@ export const OddsCell = memo(function OddsCell({
       onMouseEnter={onEnter}
       onMouseLeave={onLeave}
     >
-      {move !== undefined && (
+      {/* A suspended price does not flash: SUSP is not a move. */}
+      {move !== undefined && !sel.suspended && (
         <span
           key={move.ts}
           className={`flash ${dir === 1 ? 'flash-up' : 'flash-down'}`}

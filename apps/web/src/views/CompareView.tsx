@@ -17,16 +17,7 @@ import {
 import { memo, useEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { compareRows, rowComparison, type CompareRow } from '../compareRows'
-import {
-  bookName,
-  formatLag,
-  formatMoney,
-  formatOdds,
-  formatPercent,
-  formatScore,
-  formatStart,
-} from '../format'
-import { serverNow } from '../state/ticker'
+import { bookName, formatLag, formatMoney, formatOdds, formatPercent, formatScore } from '../format'
 import { OUTCOME_SLOT, rowIsStale, type PriceSlot, type RowCache } from '../rows'
 import { setUrl, useUi } from '../state/uiStore'
 import { parseStake, STAKE_STEPS } from '../state/url'
@@ -35,7 +26,7 @@ import { removeFromMatch } from '../sync/links'
 import { boardStore, useBoard } from '../sync/store'
 import { DataTable, type Column } from '../table/DataTable'
 import { Age, BookTag, OddsCell, PinButton } from '../ui/cells'
-import { ClockText, statusSortValue } from './common'
+import { ClockText, StartTime, statusSortValue } from './common'
 
 /* ---------- data ---------- */
 
@@ -249,7 +240,7 @@ const StatusCellCmp = memo(function StatusCellCmp({ row }: { row: CompareRow }) 
       ) : status === 'ended' ? (
         <span className="status status-ended">ended</span>
       ) : (
-        <span className="status status-pre num">{formatStart(start, serverNow())}</span>
+        <StartTime ts={start} />
       )}
       {score !== undefined && (status === 'live' || status === 'ended') ? (
         <span className="num score" data-testid="score">

@@ -1,3 +1,4 @@
+import { formatScore, formatSets } from '../format'
 import type { EventRow } from '../rows'
 import { DataTable, type Column } from '../table/DataTable'
 import { eventCols, eventIdOf, eventOfRow, renderEventDetail, useEventRows } from './common'
@@ -11,7 +12,8 @@ const columns: Column<EventRow>[] = [
   {
     id: 'score',
     header: 'Score',
-    width: '56px',
+    // Room for three tennis sets a line ("6-4 6-7 3-2"); a fourth and fifth wrap below.
+    width: 'var(--w-score, 84px)',
     align: 'right',
     descFirst: true,
     sortValue: (r) => {
@@ -32,14 +34,24 @@ const columns: Column<EventRow>[] = [
 function ScoreText({ row }: { row: EventRow }) {
   const s = row.event.score
   if (s === undefined) return null
-  if ('sets' in s)
+  if ('sets' in s) {
+    const text = formatScore(s)
     return (
-      <span className="num score" title="Games per set">
-        {s.sets.map(([a, b]) => `${a}-${b}`).join(' ')}
+      <span
+        className={`num score score-sets${s.sets.length > 3 ? ' score-long' : ''}`}
+        data-testid="score"
+        title={`Games per set: ${text}`}
+      >
+        {formatSets(s).map((set, i) => (
+          <span key={i} className="set">
+            {set}
+          </span>
+        ))}
       </span>
     )
+  }
   return (
-    <span className="num score">
+    <span className="num score" data-testid="score">
       {s.home}–{s.away}
     </span>
   )

@@ -57,10 +57,29 @@ function SetCell({ row, n }: { row: EventRow; n: number }) {
   const set = score?.sets[n]
   if (set === undefined) return <div className="pair muted" />
   const current = n === (score?.sets.length ?? 0) - 1
+  // A completed tiebreak set: the loser's tiebreak points beside its games ("6⁵" under "7").
+  const tb = score?.tiebreaks?.[n] ?? null
+  const side = (i: 0 | 1) => {
+    const won = set[i] > set[1 - i]! && !current
+    return (
+      <span className={won ? 'won' : ''}>
+        {set[i]}
+        {tb !== null && !won && !current ? (
+          <sup className="tiebreak" data-testid="tiebreak" title={`Tiebreak lost ${tb} points`}>
+            {tb}
+          </sup>
+        ) : null}
+      </span>
+    )
+  }
   return (
-    <div className={`pair num${current ? ' current-set' : ''}`} data-testid={`set-${n + 1}`}>
-      <span className={set[0] > set[1] && !current ? 'won' : ''}>{set[0]}</span>
-      <span className={set[1] > set[0] && !current ? 'won' : ''}>{set[1]}</span>
+    <div
+      className={`pair num${current ? ' current-set' : ''}`}
+      data-testid={`set-${n + 1}`}
+      title={tb !== null ? `Set ${n + 1}: ${set[0]}-${set[1]}(${tb})` : undefined}
+    >
+      {side(0)}
+      {side(1)}
     </div>
   )
 }
@@ -86,7 +105,7 @@ function columnsFor(sets: number): Column<EventRow>[] {
   const setCols: Column<EventRow>[] = Array.from({ length: sets }, (_, n) => ({
     id: `s${n + 1}`,
     header: `S${n + 1}`,
-    width: '38px',
+    width: '40px',
     align: 'right' as const,
     title: `Games in set ${n + 1}`,
     cell: (r: EventRow) => <SetCell row={r} n={n} />,
@@ -97,7 +116,8 @@ function columnsFor(sets: number): Column<EventRow>[] {
     {
       id: 'players',
       header: 'Players',
-      width: 'minmax(220px, 2fr)',
+      // Capped from 1800 px (styles.css): the set scores stay beside the names.
+      width: 'minmax(220px, var(--w-players, 2fr))',
       sortValue: (r) => r.event.participants[0],
       cell: (r) => <Players row={r} />,
     },

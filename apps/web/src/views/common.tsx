@@ -11,9 +11,10 @@ import {
   type Source,
 } from '@oddsboard/model'
 import { memo, useLayoutEffect, useMemo, useRef } from 'react'
-import { formatPercent, formatStart } from '../format'
+import { formatPercent, formatStart, kickoffPassed, zoneLabel } from '../format'
 import { eventRows, mainMarkets, type EventRow, type PriceSlot, type RowCache } from '../rows'
-import { subscribeTicker, serverNow } from '../state/ticker'
+import { subscribeTicker, serverNow, useNow } from '../state/ticker'
+import { useUi } from '../state/uiStore'
 import { useEventFilter } from '../state/useEventFilter'
 import { RowTools } from '../export/RowTools'
 import { lastChange } from '../sync/board'
@@ -135,7 +136,33 @@ export const StatusCell = memo(function StatusCell({
   }
   if (event.status === 'suspended') return <span className="status status-susp">SUSP</span>
   if (event.status === 'ended') return <span className="status status-ended">ended</span>
-  return <span className="status status-pre num">{formatStart(event.startTime, serverNow())}</span>
+  return <StartTime ts={event.startTime} />
+})
+
+/**
+ * A not-yet-live event's kick-off, 24-hour in the chosen zone (URL `tz`): "18:45", or once
+ * the time has passed (the book has not marked it live) "was 18:45", muted, so a passed
+ * kick-off never reads as upcoming. The zone is named on hover and in the column header.
+ */
+export const StartTime = memo(function StartTime({ ts }: { ts: number | undefined }) {
+  const tz = useUi((s) => s.url.tz)
+  const passed = useNow((now) => kickoffPassed(ts, now))
+  const text = formatStart(ts, serverNow(), tz)
+  if (ts === undefined) return <span className="status status-pre muted">–</span>
+  return (
+    <span
+      className={`status status-pre num${passed ? ' status-passed muted' : ''}`}
+      data-testid="start-time"
+      data-passed={passed ? '1' : undefined}
+      title={
+        passed
+          ? `Kick-off ${text} (${zoneLabel(tz)}) has passed; the book has not marked the match live`
+          : `Kick-off ${text} (${zoneLabel(tz)})`
+      }
+    >
+      {passed ? `was ${text}` : text}
+    </span>
+  )
 })
 
 /** Implied probability (1 / decimal odds) of one selection. */
@@ -189,7 +216,7 @@ function bookCol<R extends { source: Source }>(): Column<R> {
   return {
     id: 'book',
     header: 'Book',
-    width: '58px',
+    width: 'var(--w-book, 58px)',
     sortValue: (r) => r.source,
     cell: (r) => <BookTag source={r.source} />,
   }
@@ -280,7 +307,7 @@ export const eventCols = {
   competition: {
     id: 'competition',
     header: 'Competition',
-    width: 'minmax(104px, var(--w-text-1, 1.3fr))',
+    width: 'minmax(var(--w-comp-min, 104px), var(--w-text-1, 1.3fr))',
     sortValue: (r) => r.competition,
     cell: (r) => (
       <span className="ellipsis" title={`${r.sport} · ${r.competition}`}>
@@ -291,7 +318,7 @@ export const eventCols = {
   match: {
     id: 'match',
     header: 'Match',
-    width: 'minmax(180px, var(--w-text-2, 2fr))',
+    width: 'minmax(var(--w-match-min, 180px), var(--w-text-2, 2fr))',
     sortValue: (r) => r.event.name,
     cell: (r) => (
       <span className="match-cell">
@@ -367,7 +394,7 @@ export const eventCols = {
   updated: {
     id: 'updated',
     header: 'Changed',
-    width: '78px',
+    width: 'var(--w-changed, 78px)',
     align: 'right',
     title: 'Age of the latest price change in the row',
     price: true,
@@ -445,7 +472,7 @@ export function selectionCols<R extends SelectionRowBase>(): {
     selection: {
       id: 'selection',
       header: 'Selection',
-      width: 'minmax(140px, var(--w-text-1, 1.3fr))',
+      width: 'minmax(var(--w-sel-min, 140px), var(--w-text-1, 1.3fr))',
       sortValue: (r) => r.selection,
       cell: (r) => (
         <span className="ellipsis strong" title={r.selection}>
@@ -456,7 +483,7 @@ export function selectionCols<R extends SelectionRowBase>(): {
     match: {
       id: 'match',
       header: 'Match',
-      width: 'minmax(180px, var(--w-text-2, 2fr))',
+      width: 'minmax(var(--w-match-min, 180px), var(--w-text-2, 2fr))',
       sortValue: (r) => r.match,
       cell: (r) => (
         <span className="match-cell">
@@ -470,7 +497,7 @@ export function selectionCols<R extends SelectionRowBase>(): {
     price: (id, header) => ({
       id,
       header,
-      width: '100px',
+      width: 'var(--w-odds, 100px)',
       align: 'right',
       price: true,
       sortValue: (r) => priceOf(r.id),
@@ -479,7 +506,7 @@ export function selectionCols<R extends SelectionRowBase>(): {
     updated: {
       id: 'updated',
       header: 'Changed',
-      width: '78px',
+      width: 'var(--w-changed, 78px)',
       align: 'right',
       title: 'Age of the latest price change',
       price: true,
