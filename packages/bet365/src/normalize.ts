@@ -2,6 +2,7 @@ import {
   diffEntities,
   entityId,
   fractionalToDecimal,
+  isTennisScore,
   OddsError,
   type Competition,
   type Entity,
@@ -27,7 +28,7 @@ import {
   periodOf,
   sportKeyOf,
 } from './canonical'
-import { parseTennisScore } from './tennis'
+import { carryTiebreaks, parseTennisScore } from './tennis'
 import type { TopicNode, TopicTree } from './tree'
 
 /**
@@ -525,6 +526,25 @@ function eventScore(
 }
 
 /**
+ * Gives each tennis event of `next` the tiebreak scores its previous projection saw
+ * ({@link carryTiebreaks}), replacing the entity in `next` (projected entities may be
+ * shared with the memo and are never mutated). Its `updatedAt` is unchanged: a tiebreak is
+ * recorded only along with the set change that carries it.
+ */
+function keepTiebreaks(prev: ReadonlyMap<string, Entity>, next: Map<string, Entity>): void {
+  for (const [id, e] of next) {
+    if (e.kind !== 'event' || e.score === undefined || !isTennisScore(e.score)) continue
+    const before = prev.get(id)
+    const prevScore =
+      before?.kind === 'event' && before.score !== undefined && isTennisScore(before.score)
+        ? before.score
+        : undefined
+    const score = carryTiebreaks(prevScore, e.score)
+    if (score !== e.score) next.set(id, { ...e, score })
+  }
+}
+
+/**
  * Keeps the last projection and turns each new tree state into the ops that change it:
  * upserts for entities that are new or differ, removes (children first) for entities that
  * vanished. After a reconnect the new `F` load replaces the tree, so anything missing from
@@ -545,6 +565,7 @@ export class Bet365Normalizer {
    */
   sync(tree: TopicTree, receivedAt: number): { ops: Op[]; issues: NormalizeIssue[] } {
     const next = projectTree(tree, receivedAt, { memo: this.memo, previous: this.current })
+    keepTiebreaks(this.current, next.entities)
     const ops = diffEntities(this.current, next.entities)
     this.current = next.entities
     const fresh: NormalizeIssue[] = []

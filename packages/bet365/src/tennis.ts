@@ -61,6 +61,44 @@ export function parseTennisScore(ss: string, xp?: string, pi?: string): TennisPa
   return { ok: true, score: { sets, points, server } }
 }
 
+/**
+ * Keeps the tiebreak scores of completed sets across score updates (`TennisScore.tiebreaks`).
+ * Bet365 sends a tiebreak's points in `XP` while it is played (digits, set at 6-6) and then
+ * only the set's games (`SS` 7-6): when `prev` was in a tiebreak of set i with points
+ * [a, b] and `next` has set i won 7-6 or 6-7, the loser's points at that last `XP` are the
+ * tiebreak score's short side (the winner won the final point, which XP never shows).
+ * Earlier sets keep `prev`'s tiebreaks. A set whose tiebreak this normalizer did not watch
+ * gets null: never guessed. Returns `next` itself when there is no tiebreak to record.
+ */
+export function carryTiebreaks(prev: TennisScore | undefined, next: TennisScore): TennisScore {
+  const out: (number | null)[] = []
+  let any = false
+  for (let i = 0; i < next.sets.length; i++) {
+    const [a, b] = next.sets[i]!
+    const done = (a === 7 && b === 6) || (a === 6 && b === 7)
+    let tb: number | null = null
+    if (done) {
+      const kept = prev?.tiebreaks?.[i]
+      const pSet = prev?.sets[i]
+      if (kept !== undefined && kept !== null) tb = kept
+      else if (
+        prev !== undefined &&
+        pSet !== undefined &&
+        pSet[0] === 6 &&
+        pSet[1] === 6 &&
+        i === prev.sets.length - 1 &&
+        /^\d+$/.test(prev.points[0]) &&
+        /^\d+$/.test(prev.points[1])
+      ) {
+        tb = Number(a === 7 ? prev.points[1] : prev.points[0])
+      }
+    }
+    if (tb !== null) any = true
+    out.push(tb)
+  }
+  return any ? { ...next, tiebreaks: out } : next
+}
+
 /** Writes a score back as bet365 fields `SS`, `XP`, `PI` (inverse of {@link parseTennisScore}). */
 export function formatTennisScore(score: TennisScore): { SS: string; XP: string; PI: string } {
   return {

@@ -46,6 +46,13 @@ export interface TennisScore {
   sets: [number, number][]
   points: [string, string]
   server: 0 | 1 | null
+  /**
+   * Per set (same index as `sets`), the tiebreak points of the set's loser when the set was
+   * won 7-6 in a tiebreak whose score the book let the normalizer see (Bet365: the last `XP`
+   * of the tiebreak before `SS` closed the set), shown "7-6(5)"; null or absent otherwise.
+   * Optional and additive: books that send no tiebreak score leave it out.
+   */
+  tiebreaks?: (number | null)[]
 }
 
 /** A score in goals or points for sports that are not tennis. */
