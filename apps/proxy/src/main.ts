@@ -26,6 +26,9 @@ logger.info({ config: describeConfig(config) }, 'oddsboard starting')
 try {
   const proxy = await startProxy(config, logger)
   logger.info({ url: proxy.url, epoch: proxy.hub.epoch }, 'oddsboard listening')
+  // A plain line a person reads on the console (beside the JSON log, on stderr so stdout
+  // stays JSON): where the dashboard is.
+  process.stderr.write(`oddsboard: open ${proxy.url} in a browser\n`)
   let signals = 0
   const shutdown = (signal: string) => {
     if (++signals > 1) {
