@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // evaluate callbacks run in the browser, so this spec also sees DOM types.
+import { mkdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -13,6 +14,9 @@ import { startScriptedProxy, type ScriptedProxy } from './scripted'
  * id, a tone unless muted), and the rule survives a reload and travels in the URL.
  * `window.Notification` and `AudioContext` are stubbed in the page to record their calls.
  */
+
+/** Where the screenshot of the alerts panel (1440 px) goes. */
+const SHOTS = process.env.SHOTS_DIR ?? '/work/notes/shots3'
 
 const OUTCOMES: Outcome[] = ['home', 'draw', 'away']
 
@@ -190,6 +194,9 @@ test('a price rule set from a row fires on the delta: log, tagged notification, 
   await expect(entries.first()).toHaveAttribute('data-sound', 'muted')
   expect((await notes(page)).map((n) => n.tag)).toEqual([ruleId, ruleId])
   expect(await tones(page)).toBe(played)
+
+  mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: `${SHOTS}/u2-alerts-panel.png` })
 
   // The rule is in the URL and survives a reload.
   expect(new URL(page.url()).searchParams.get('alerts')).toMatch(/^[A-Za-z0-9_-]+$/)

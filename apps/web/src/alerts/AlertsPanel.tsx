@@ -39,12 +39,12 @@ export function AlertsButton() {
         alertsStore.setState({ open: !open })
       }}
     >
-      🔔 Alerts{count > 0 ? ` (${count})` : ''}
+      ⚑ Alerts{count > 0 ? ` (${count})` : ''}
     </button>
   )
 }
 
-/** A row's "🔔 Alert…" button (in its expanded detail): opens the panel with rules for that match. */
+/** A row's "⚑ Alert…" button (in its expanded detail): opens the panel with rules for that match. */
 export function AlertRowButton({
   eventId,
   selectionId = null,
@@ -61,7 +61,7 @@ export function AlertRowButton({
         openAlerts({ eventId, selectionId })
       }}
     >
-      🔔 Alert…
+      ⚑ Alert…
     </button>
   )
 }
@@ -358,7 +358,7 @@ export function AlertsPanel() {
         </h3>
         {rules.length === 0 ? (
           <p className="muted">
-            No rules yet: expand a row (Enter or double-click) and press 🔔 Alert…, or add “any
+            No rules yet: expand a row (Enter or double-click) and press ⚑ Alert…, or add “any
             surebet”.
           </p>
         ) : (
