@@ -35,6 +35,29 @@ describe('PriceHistory', () => {
     expect(history.size).toBe(1)
   })
 
+  it('adds points from patches that change odds, none from patches of other fields', () => {
+    const history = new PriceHistory()
+    const patch = (set: Record<string, unknown>): Op =>
+      ({ op: 'patch', kind: 'selection', id: 'winamax:s1', set }) as Op
+    history.apply({ ts: 10, ops: [selectionOp(1, 2)] })
+    history.apply({ ts: 20, ops: [patch({ odds: 2.2, oddsText: '6/5' })] })
+    history.apply({ ts: 30, ops: [patch({ suspended: true })] })
+    history.apply({ ts: 40, ops: [patch({ odds: null })] }) // unpriced: no point
+    history.apply({ ts: 50, ops: [patch({ odds: 2.2 })] }) // back to the last point's price
+    history.apply({ ts: 60, ops: [patch({ odds: 2.4 })] })
+    history.apply({
+      ts: 70,
+      ops: [{ op: 'patch', kind: 'event', id: 'winamax:e1', set: { name: 'odds' } }],
+    })
+    expect(history.get()).toEqual({
+      'winamax:s1': [
+        [10, 2],
+        [20, 2.2],
+        [60, 2.4],
+      ],
+    })
+  })
+
   it('defaults to the one bound of the model', () => {
     expect(new PriceHistory().limit).toBe(PRICE_HISTORY_POINTS)
   })
@@ -47,9 +70,12 @@ describe('PriceHistory', () => {
     hub.push([selectionOp(1, 1.5)])
     hub.flush()
     t = 6000
-    hub.push([selectionOp(1, 1.6)])
-    hub.push([selectionOp(1, 1.7)]) // same window: the delta carries only the last price
-    hub.flush()
+    hub.push([selectionOp(1, 1.6, { updatedAt: 5_900 })])
+    hub.push([selectionOp(1, 1.7, { updatedAt: 5_950 })]) // same window: only the last price
+    const d = hub.flush()!
+    expect(d.message.ops).toEqual([
+      { op: 'patch', kind: 'selection', id: 'winamax:s1', set: { odds: 1.7 } },
+    ])
     hub.close()
     expect(history.get()).toEqual({
       'winamax:s1': [

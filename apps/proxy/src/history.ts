@@ -12,9 +12,10 @@ export interface PriceHistoryOptions {
  * odds]` points, oldest first, at most `limit` of them (the model's
  * {@link PRICE_HISTORY_POINTS}, the one bound the browser applies too).
  *
- * A point is added when a delta upserts a selection whose decimal odds differ from its last
- * point (a change of suspension, name or `hotUsers` adds none; unpriced is no point), at the
- * delta's `ts`; a delta that removes a selection drops its history. The browser extends its
+ * A point is added when a delta upserts a selection, or patches its `odds` (relay protocol
+ * 4), and its decimal odds differ from its last point (a change of suspension, name or
+ * `hotUsers` adds none; unpriced is no point), at the delta's `ts`; a delta that removes a
+ * selection drops its history. The browser extends its
  * copy from the same deltas with the same rule ({@link appendPricePoint}), so the two agree.
  * Knows nothing of sockets or timers: feed it with {@link PriceHistory.apply}, e.g.
  * `hub.onDelta((d) => history.apply(d.message))`.
@@ -39,11 +40,21 @@ export class PriceHistory {
         if (op.kind === 'selection') this.points.delete(op.id)
         continue
       }
-      const e = op.entity
-      if (e.kind !== 'selection' || typeof e.odds !== 'number' || !Number.isFinite(e.odds)) continue
-      const before = this.points.get(e.id)
-      const after = appendPricePoint(before, [delta.ts, e.odds], this.limit)
-      if (after !== before) this.points.set(e.id, after)
+      let id: string
+      let odds: unknown
+      if (op.op === 'patch') {
+        if (op.kind !== 'selection' || op.set?.odds === undefined) continue
+        id = op.id
+        odds = op.set.odds
+      } else {
+        if (op.entity.kind !== 'selection') continue
+        id = op.entity.id
+        odds = op.entity.odds
+      }
+      if (typeof odds !== 'number' || !Number.isFinite(odds)) continue
+      const before = this.points.get(id)
+      const after = appendPricePoint(before, [delta.ts, odds], this.limit)
+      if (after !== before) this.points.set(id, after)
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type {
   DeltaMessage,
+  Entity,
   EntityKind,
   EntityState,
   FeedStatus,
@@ -8,8 +9,17 @@ import type {
   SnapshotMessage,
 } from '@oddsboard/model'
 import type { Feed, Logger } from '@oddsboard/feedkit'
-import { applyOps, emptyState, ENTITY_KINDS, RELAY_PROTOCOL, stateEntities } from '@oddsboard/model'
+import {
+  applyOps,
+  changeOp,
+  emptyState,
+  ENTITY_KINDS,
+  patchEntity,
+  RELAY_PROTOCOL,
+  stateEntities,
+} from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
+import { textFrame } from './frame'
 
 /** Options of a {@link Hub}; every field has a default. */
 export interface HubOptions {
@@ -22,11 +32,23 @@ export interface HubOptions {
   now?: () => number
 }
 
-/** A published delta: the message and its JSON, serialized once for every client. */
+/** A published delta: the message, its JSON and its WebSocket frame, each made once for every client. */
 export interface PublishedDelta {
   message: DeltaMessage
-  /** UTF-8 JSON of `message`; send it as a text frame. */
+  /** UTF-8 JSON of `message` (a view into `frame`). */
   payload: Buffer
+  /** The whole unmasked WebSocket text frame carrying `payload`: write it as is to every client. */
+  frame: Buffer
+}
+
+/**
+ * Serializes a delta once: its JSON and the WebSocket text frame around it (see
+ * {@link textFrame}). Used by the hub for every delta it publishes, and by anything that
+ * relays deltas it did not make (an edge's replica), so every client gets the same bytes.
+ */
+export function encodeDelta(message: DeltaMessage): PublishedDelta {
+  const { frame, payload } = textFrame(Buffer.from(JSON.stringify(message)))
+  return { message, payload, frame }
 }
 
 /** Counters the hub keeps for `/metrics`. */
@@ -39,19 +61,55 @@ export interface HubCounters {
   deltas: number
 }
 
-const keyOf = (op: Op) =>
-  op.op === 'upsert' ? `${op.entity.kind}\u0000${op.entity.id}` : `${op.kind}\u0000${op.id}`
+/** The entity an op is about. */
+const targetOf = (op: Op): { kind: EntityKind; id: string } => (op.op === 'upsert' ? op.entity : op)
 
 /**
- * Keeps only the last op per entity, in the order of those last ops: applying the result
- * gives the same state as applying every op, in fewer bytes (ops on different entities are
- * independent, and an entity's final state depends only on its last op).
+ * The ops of one delta: what turns `before` into `after` for every entity the window's
+ * `applied` ops touched, one op per entity, in the order of each entity's last touch: a
+ * remove for one that is gone, the whole entity for one that is new, else the patch of
+ * the fields that changed ({@link changeOp}: `updatedAt` follows from `ts`); nothing for
+ * one that ends as it began. Feeds keep sending whole entities; the wire gets patches.
+ *
+ * So that the hub holds exactly what a receiver makes of the delta
+ * (`applyOps(before, ops, ts)`), each patched entity of `after` is replaced by
+ * `patchEntity(before's, patch, ts)` (the same field order, `updatedAt` = `ts`). That
+ * writes into `after`'s maps, which are this window's own copies (copy-on-write: a kind
+ * with a patch changed, so `after` does not share its map with `before` or any reader).
  */
-export function compactOps(ops: readonly Op[]): Op[] {
-  const last = new Map<string, number>()
-  for (let i = 0; i < ops.length; i++) last.set(keyOf(ops[i]!), i)
-  if (last.size === ops.length) return ops.slice()
-  return ops.filter((op, i) => last.get(keyOf(op)) === i)
+function deltaOps(
+  before: EntityState,
+  after: EntityState,
+  applied: readonly Op[],
+  ts: number,
+): Op[] {
+  const last = new Map<string, { kind: EntityKind; id: string }>()
+  for (const op of applied) {
+    const t = targetOf(op)
+    const key = `${t.kind}\u0000${t.id}`
+    last.delete(key)
+    last.set(key, { kind: t.kind, id: t.id })
+  }
+  const out: Op[] = []
+  for (const { kind, id } of last.values()) {
+    const was = (before[kind] as ReadonlyMap<string, Entity>).get(id)
+    const now = (after[kind] as ReadonlyMap<string, Entity>).get(id)
+    if (now === undefined) {
+      if (was !== undefined) out.push({ op: 'remove', kind, id })
+    } else if (was === undefined) {
+      out.push({ op: 'upsert', entity: now })
+    } else if (was !== now) {
+      const op = changeOp(was, now, ts)
+      if (op === null) {
+        // rebuilt the same: keep the object receivers hold
+        ;(after[kind] as Map<string, Entity>).set(id, was)
+        continue
+      }
+      out.push(op)
+      if (op.op === 'patch') (after[kind] as Map<string, Entity>).set(id, patchEntity(was, op, ts))
+    }
+  }
+  return out
 }
 
 /**
@@ -59,8 +117,11 @@ export function compactOps(ops: readonly Op[]): Op[] {
  *
  * Feeds hand it batches of ops; the hub queues them and, at most once per coalescing
  * window (leading edge: an idle hub publishes on the next turn of the event loop), applies
- * each queued batch with `applyOps` and publishes the applied ops as ONE delta with
- * `seq` = previous + 1. A batch that `applyOps` refuses is counted, logged and dropped
+ * each queued batch with `applyOps` and publishes ONE delta with `seq` = previous + 1 and
+ * one op per entity that changed: the whole entity when it is new, a `patch` of the changed
+ * fields when the hub had it (relay protocol 4; feeds send whole entities, the hub turns
+ * them into patches), a remove when it is gone. Its state after the flush is exactly
+ * `applyOps(stateBefore, delta.ops, delta.ts)`, what every client computes. A batch that `applyOps` refuses is counted, logged and dropped
  * whole; the others of the window still apply. Recent deltas sit in a bounded ring buffer
  * for resume. That is its one job: projections of the stream (price history, metrics)
  * listen to {@link Hub.onDelta}. Holds one timer while ops are pending; {@link Hub.close}
@@ -74,7 +135,8 @@ export class Hub {
   private pending: Op[][] = []
   private timer: NodeJS.Timeout | null = null
   private lastFlushAt = -Infinity
-  private readonly ring: (Buffer | undefined)[]
+  /** The last deltas' frames ({@link PublishedDelta.frame}), by seq modulo the ring's length. */
+  private readonly ring: ({ frame: Buffer; payload: Buffer } | undefined)[]
   private ringCount = 0
   private readonly feedList: Feed[] = []
   private readonly unsubscribers: (() => void)[] = []
@@ -88,7 +150,9 @@ export class Hub {
 
   constructor(options: HubOptions = {}) {
     this.coalesceMs = Math.min(50, Math.max(0, options.coalesceMs ?? 10))
-    this.ring = new Array<Buffer | undefined>(Math.max(1, options.ringSize ?? 2000))
+    this.ring = new Array<{ frame: Buffer; payload: Buffer } | undefined>(
+      Math.max(1, options.ringSize ?? 2000),
+    )
     this.logger = options.logger ?? silentLogger
     this.now = options.now ?? Date.now
   }
@@ -143,9 +207,15 @@ export class Hub {
     if (batches.length === 0) return null
     this.lastFlushAt = this.now()
     const ts = this.now()
-    const applied = this.applyBatches(batches)
+    const before = this.stateValue
+    const applied = this.applyBatches(batches, ts)
     if (applied.length === 0) return null
-    const ops = compactOps(applied)
+    const ops = deltaOps(before, this.stateValue, applied, ts)
+    if (ops.length === 0) {
+      // every change was undone within the window, or rebuilt the same entities
+      this.stateValue = before
+      return null
+    }
     const message: DeltaMessage = {
       type: 'delta',
       epoch: this.epoch,
@@ -153,26 +223,40 @@ export class Hub {
       ts,
       ops,
     }
-    const payload = Buffer.from(JSON.stringify(message))
-    this.ring[this.seqValue % this.ring.length] = payload
+    const published = encodeDelta(message)
+    this.ring[this.seqValue % this.ring.length] = {
+      frame: published.frame,
+      payload: published.payload,
+    }
     this.ringCount = Math.min(this.ring.length, this.ringCount + 1)
     this.counters.opsApplied += ops.length
     this.counters.deltas++
-    const published = { message, payload }
     for (const l of this.deltaListeners) l(published)
     return published
   }
 
   /**
-   * The serialized deltas after `seq` up to the current one, oldest first; `[]` when `seq`
-   * is current; null when they are no longer (or never were) in the ring buffer.
+   * The serialized deltas (UTF-8 JSON) after `seq` up to the current one, oldest first;
+   * `[]` when `seq` is current; null when they are no longer (or never were) in the ring.
    */
   deltasSince(seq: number): Buffer[] | null {
+    return this.ringSince(seq, 'payload')
+  }
+
+  /**
+   * The same deltas as {@link Hub.deltasSince}, as the WebSocket frames they were
+   * broadcast in ({@link PublishedDelta.frame}): a resume writes them as is.
+   */
+  framesSince(seq: number): Buffer[] | null {
+    return this.ringSince(seq, 'frame')
+  }
+
+  private ringSince(seq: number, part: 'frame' | 'payload'): Buffer[] | null {
     if (!Number.isInteger(seq) || seq > this.seqValue || seq < 0) return null
     const oldest = this.seqValue - this.ringCount + 1
     if (seq + 1 < oldest) return null
     const out: Buffer[] = []
-    for (let s = seq + 1; s <= this.seqValue; s++) out.push(this.ring[s % this.ring.length]!)
+    for (let s = seq + 1; s <= this.seqValue; s++) out.push(this.ring[s % this.ring.length]![part])
     return out
   }
 
@@ -235,11 +319,11 @@ export class Hub {
    * per window, not once per batch; when that throws, each batch is applied on its own and
    * the bad ones are dropped whole.
    */
-  private applyBatches(batches: Op[][]): Op[] {
+  private applyBatches(batches: Op[][], ts: number): Op[] {
     const before = this.stateValue
     const all = batches.length === 1 ? batches[0]! : batches.flat()
     try {
-      const after = applyOps(before, all)
+      const after = applyOps(before, all, ts)
       if (after === before) return []
       this.stateValue = after
       return all
@@ -251,7 +335,7 @@ export class Hub {
       const prior = this.stateValue
       let after: EntityState
       try {
-        after = applyOps(prior, batch)
+        after = applyOps(prior, batch, ts)
       } catch (err) {
         this.counters.badBatches++
         this.logger.warn(

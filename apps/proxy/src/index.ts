@@ -4,7 +4,7 @@ export { ConfigError, describeConfig, effectiveOrigins, loadConfig, usage } from
 export type { PriceHistoryOptions } from './history'
 export { PriceHistory } from './history'
 export type { HubCounters, HubOptions, PublishedDelta } from './hub'
-export { compactOps, Hub } from './hub'
+export { encodeDelta, Hub } from './hub'
 export type { LinkerCounters, LinkerOptions } from './links'
 export { Linker } from './links'
 export type { LinkDecision } from './linkStore'

@@ -123,7 +123,7 @@ describe('links through the proxy', () => {
     const snap = await waitUntil(() => messages.find((m) => m.type === 'snapshot'), {
       what: 'the snapshot',
     })
-    expect(snap.protocol).toBe(3)
+    expect(snap.protocol).toBe(4)
     expect(snap.protocol).toBe(RELAY_PROTOCOL)
     const inSnapshot = snap.entities.filter((e): e is CanonicalEvent => e.kind === 'canonical')
     expect(inSnapshot.map((c) => c.members.map((m) => m.eventId))).toEqual([

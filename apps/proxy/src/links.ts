@@ -2,6 +2,7 @@ import type {
   CanonicalEvent,
   CanonicalMember,
   Competition,
+  Entity,
   EntityState,
   Event,
   Op,
@@ -253,7 +254,11 @@ export class Linker {
     }, this.debounceMs)
   }
 
-  /** Updates the signatures from `ops`; true when one that a pass reads changed. */
+  /**
+   * Updates the signatures from `ops`; true when one that a pass reads changed. A patch
+   * (relay protocol 4) is read as the whole entity it made, from the hub's state: the
+   * listener runs as the delta is published, so the state is the delta's.
+   */
   private noteChanges(ops: readonly Op[]): boolean {
     let changed = false
     for (const op of ops) {
@@ -262,7 +267,11 @@ export class Linker {
         if (this.signatures.delete(`${op.kind}:${op.id}`)) changed = true
         continue
       }
-      const e = op.entity
+      let e: Entity | undefined
+      if (op.op === 'upsert') e = op.entity
+      else if (op.kind === 'event' || op.kind === 'sport' || op.kind === 'competition')
+        e = this.hub.state[op.kind].get(op.id)
+      if (e === undefined) continue
       let sig: string
       if (e.kind === 'event') {
         sig = JSON.stringify([e.sportId, e.competitionId, e.name, e.participants, e.startTime])

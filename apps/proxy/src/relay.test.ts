@@ -1,4 +1,5 @@
-import type net from 'node:net'
+import { randomBytes } from 'node:crypto'
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { DeltaMessage, FeedsMessage, Op, ServerMessage } from '@oddsboard/model'
@@ -6,6 +7,7 @@ import { CLOSE_TOO_SLOW, RELAY_PROTOCOL } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { loadConfig } from './config'
 import { FakeFeed } from './fake-feed'
+import type { PublishedDelta } from './hub'
 import type { RunningProxy } from './server'
 import { startProxy } from './server'
 import { eventOp, selectionOp } from './test-helpers'
@@ -62,6 +64,74 @@ function connect(url: string, origin?: string) {
   return { ws, queue, types, next, closed, opened: new Promise((r) => ws.once('open', r)) }
 }
 
+/**
+ * A WebSocket client on a bare TCP socket, to see the server's frames byte for byte:
+ * `frames(n)` waits (bounded) until n whole frames arrived and returns them, headers included
+ * (server frames are unmasked: RFC 6455 section 5.2).
+ */
+function rawClient(wsUrl: string) {
+  const url = new URL(wsUrl)
+  const socket = net.connect(Number(url.port), url.hostname)
+  let buf = Buffer.alloc(0)
+  let upgraded = false
+  let onData = () => {}
+  const ready = new Promise<void>((resolve, reject) => {
+    socket.on('error', reject)
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk])
+      if (!upgraded) {
+        const end = buf.indexOf('\r\n\r\n')
+        if (end < 0) return
+        if (!buf.subarray(0, end).toString('latin1').startsWith('HTTP/1.1 101'))
+          return reject(new Error(buf.toString('latin1')))
+        upgraded = true
+        buf = buf.subarray(end + 4)
+        resolve()
+      }
+      onData()
+    })
+  })
+  socket.write(
+    `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+      'Sec-WebSocket-Version: 13\r\n\r\n',
+  )
+  const split = (): Buffer[] => {
+    const out: Buffer[] = []
+    let at = 0
+    while (at + 2 <= buf.length) {
+      let len = buf[at + 1]! & 0x7f
+      let head = 2
+      if (len === 126) {
+        if (at + 4 > buf.length) break
+        len = buf.readUInt16BE(at + 2)
+        head = 4
+      } else if (len === 127) {
+        if (at + 10 > buf.length) break
+        len = Number(buf.readBigUInt64BE(at + 2))
+        head = 10
+      }
+      if (at + head + len > buf.length) break
+      out.push(buf.subarray(at, at + head + len))
+      at += head + len
+    }
+    return out
+  }
+  const frames = (n: number) =>
+    withTimeout(
+      new Promise<Buffer[]>((resolve) => {
+        const check = () => {
+          const got = split()
+          if (got.length >= n) resolve(got.slice(0, n))
+        }
+        onData = check
+        check()
+      }),
+    )
+  sockets.push({ terminate: () => socket.destroy() } as unknown as WebSocket)
+  return { ready, frames }
+}
+
 const withTimeout = <T>(p: Promise<T>, ms = 5000) =>
   Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms))])
 
@@ -82,7 +152,10 @@ describe('relay /ws', () => {
       type: 'delta',
       epoch: proxy.hub.epoch,
       seq: 2,
-      ops: [selectionOp(1, 2.5)],
+      // protocol 4: a known selection's change is a patch (updatedAt did not move here)
+      ops: [
+        { op: 'patch', kind: 'selection', id: 'winamax:s1', set: { odds: 2.5, updatedAt: 1_000 } },
+      ],
     })
     feed.setState('stale', 'no message for 30 s')
     const f: FeedsMessage = await c.next('feeds')
@@ -112,7 +185,9 @@ describe('relay /ws', () => {
       await c.next('delta'),
     ]
     expect(got.map((d) => d.seq)).toEqual([3, 4, 5])
-    expect(got[2]!.ops).toEqual([selectionOp(1, 1.5)])
+    expect(got[2]!.ops).toEqual([
+      { op: 'patch', kind: 'selection', id: 'winamax:s1', set: { odds: 1.5, updatedAt: 1_000 } },
+    ])
     feed.emit([selectionOp(1, 1.6)])
     expect((await c.next('delta')).seq).toBe(6)
     expect(c.types).toEqual(['resumed', 'delta', 'delta', 'delta', 'delta'])
@@ -206,8 +281,9 @@ describe('relay /ws', () => {
     raw.pause()
     const name = 'x'.repeat(100_000)
     // Bounded: 64 MB at most; the kernel buffers fill first, then the server-side buffer.
+    // The name changes every time, so every patch carries its 100 kB.
     for (let i = 0; i < 640 && proxy.relay.counters.slowClientDisconnects === 0; i++) {
-      feed.emit([selectionOp(1, 1 + (i % 100) / 100 + 0.001, { name })])
+      feed.emit([selectionOp(1, 1 + (i % 100) / 100 + 0.001, { name: `${i} ${name}` })])
       proxy.hub.flush()
       const d = await good.next('delta')
       expect(d.seq).toBe(i + 1)
@@ -219,6 +295,32 @@ describe('relay /ws', () => {
     expect((await good.next('delta')).ops).toEqual([selectionOp(2, 9)])
     raw.resume() // reads what was buffered, then the close frame
     expect(await withTimeout(slow.closed, 15_000)).toBe(CLOSE_TOO_SLOW)
+  })
+
+  it('writes each delta as one frame, made once: every client gets the same bytes', async () => {
+    const { feed, proxy, wsUrl } = await start()
+    feed.emit([eventOp(1), selectionOp(1, 2)])
+    proxy.hub.flush()
+    const clients = [rawClient(wsUrl), rawClient(wsUrl), rawClient(wsUrl)]
+    for (const c of clients) await c.ready
+    await Promise.all(clients.map((c) => c.frames(1))) // the snapshot
+    const published: PublishedDelta[] = []
+    proxy.hub.onDelta((d) => published.push(d))
+    for (let i = 1; i <= 3; i++) {
+      feed.emit([selectionOp(1, 2 + i / 10), selectionOp(i + 1, 3)])
+      proxy.hub.flush()
+    }
+    expect(published).toHaveLength(3)
+    const received = await Promise.all(clients.map((c) => c.frames(4)))
+    for (const frames of received) {
+      // the snapshot, then each delta's frame exactly as the hub built it
+      expect(frames[0]!.subarray(0, 2)[0]).toBe(0x81)
+      frames.slice(1).forEach((frame, i) => expect(frame.equals(published[i]!.frame)).toBe(true))
+      expect(Buffer.concat(frames).equals(Buffer.concat(received[0]!))).toBe(true)
+    }
+    expect(proxy.relay.counters.deltaBytesSent).toBe(
+      3 * published.reduce((n, d) => n + d.frame.length, 0),
+    )
   })
 
   it('closes clients with 1001 on shutdown', async () => {

@@ -6,6 +6,7 @@ import type { ClientMessage, FeedStatus, FeedsMessage, ResumedMessage } from '@o
 import type { Logger } from '@oddsboard/feedkit'
 import { CLOSE_TOO_SLOW, RELAY_PROTOCOL } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
+import { textFrame } from './frame'
 import type { Hub, PublishedDelta } from './hub'
 
 /** Options of a {@link Relay}. */
@@ -28,6 +29,8 @@ export interface RelayOptions {
 export interface RelayCounters {
   /** Delta messages written to clients (one per client per delta, replays included). */
   deltasSent: number
+  /** Bytes of delta frames written to clients (headers included; replays included). */
+  deltaBytesSent: number
   snapshotsSent: number
   /** Clients closed with 4008 because their socket buffer went over the limit. */
   slowClientDisconnects: number
@@ -50,6 +53,8 @@ const clientMessage: z.ZodType<ClientMessage> = z.object({ type: z.literal('snap
 
 interface Client {
   ws: WebSocket
+  /** The socket `ws` runs on (the one handed to `handleUpgrade`): broadcasts write their frames here. */
+  socket: Duplex
   alive: boolean
 }
 
@@ -58,9 +63,18 @@ export const CLOSE_POLICY = 1008
 
 /**
  * The `/ws` relay, protocol {@link RELAY_PROTOCOL} (apps/proxy/README.md, "Relay protocol").
- * On connect a client gets the hub's snapshot, then every delta (each serialized once by the
- * hub; the same bytes go to every client), and a `feeds` message on every feed state change
- * and every second.
+ * On connect a client gets the hub's snapshot, then every delta, and a `feeds` message on
+ * every feed state change and every second.
+ *
+ * Frame once: a delta is serialized AND framed once by the hub ({@link PublishedDelta.frame},
+ * built with ws's own `Sender.frame`), and the relay writes that same buffer to every
+ * client's socket, instead of `ws.send` framing the payload again per client; `feeds`
+ * messages likewise; resumes write the ring's frames. That is sound because
+ * permessage-deflate is off (no client frame is compressed, so every client gets the same
+ * bytes) and because `ws` itself writes to the socket synchronously in call order when it
+ * neither compresses nor sends Blobs (lib/sender.js: its queue is used only then), so the
+ * relay's frames and `ws`'s own (snapshot, ping, close) never interleave within a frame.
+ * Frames are written only while the socket is OPEN (never after a close frame).
  *
  * Resume, the one way: a client that opens `/ws?epoch=E&seq=N` gets, instead of the
  * snapshot, a `resumed` message echoing E and N followed by the deltas after N from the
@@ -77,6 +91,7 @@ export const CLOSE_POLICY = 1008
 export class Relay {
   readonly counters: RelayCounters = {
     deltasSent: 0,
+    deltaBytesSent: 0,
     snapshotsSent: 0,
     slowClientDisconnects: 0,
     badClientMessages: 0,
@@ -170,7 +185,7 @@ export class Relay {
       this.logger.warn({ origin }, 'refused a /ws upgrade from an origin not allowed')
       return this.refuse(socket, 403, 'Forbidden', 'origin not allowed')
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, url))
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, socket, url))
   }
 
   private refuse(socket: Duplex, status: number, reason: string, body: string): void {
@@ -182,8 +197,8 @@ export class Relay {
     socket.destroy()
   }
 
-  private connected(ws: WebSocket, url: URL): void {
-    const client: Client = { ws, alive: true }
+  private connected(ws: WebSocket, socket: Duplex, url: URL): void {
+    const client: Client = { ws, socket, alive: true }
     this.clientSet.add(client)
     ws.on('pong', () => {
       client.alive = true
@@ -227,8 +242,8 @@ export class Relay {
    */
   private resume(client: Client, epoch: string, seqText: string | null): void {
     const seq = Number(seqText ?? NaN)
-    const deltas = epoch === this.hub.epoch && seqText !== '' ? this.hub.deltasSince(seq) : null
-    if (deltas === null) {
+    const frames = epoch === this.hub.epoch && seqText !== '' ? this.framesSince(seq) : null
+    if (frames === null) {
       this.counters.resumesWithSnapshot++
       this.sendSnapshot(client)
       return
@@ -241,10 +256,21 @@ export class Relay {
       seq,
     }
     if (!this.send(client, JSON.stringify(resumed))) return
-    for (const payload of deltas) {
+    for (const frame of frames) {
       this.counters.deltasSent++
-      if (!this.send(client, payload)) return
+      this.counters.deltaBytesSent += frame.length
+      if (!this.write(client, frame)) return
     }
+  }
+
+  /**
+   * The frames of the deltas after `seq` (null when not all buffered): the source's own
+   * pre-encoded frames when it keeps them (the Hub's ring), else its payloads framed here.
+   */
+  private framesSince(seq: number): Buffer[] | null {
+    const source: Pick<Hub, 'deltasSince'> & Partial<Pick<Hub, 'framesSince'>> = this.hub
+    if (typeof source.framesSince === 'function') return source.framesSince(seq)
+    return source.deltasSince(seq)?.map((payload) => textFrame(payload).frame) ?? null
   }
 
   private sendSnapshot(client: Client): void {
@@ -253,24 +279,48 @@ export class Relay {
   }
 
   private broadcastDelta(d: PublishedDelta): void {
+    // a source that does not frame its deltas (PublishedDelta from elsewhere) is framed here, once
+    const frame = d.frame ?? textFrame(d.payload).frame
     for (const client of this.clientSet) {
       this.counters.deltasSent++
-      this.send(client, d.payload)
+      this.counters.deltaBytesSent += frame.length
+      this.write(client, frame)
     }
   }
 
   private broadcastFeeds(feeds: FeedStatus[]): void {
     if (this.clientSet.size === 0) return
     const message: FeedsMessage = { type: 'feeds', feeds }
-    const payload = Buffer.from(JSON.stringify(message))
-    for (const client of this.clientSet) this.send(client, payload)
+    const { frame } = textFrame(Buffer.from(JSON.stringify(message)))
+    for (const client of this.clientSet) this.write(client, frame)
   }
 
-  /** Writes one text frame; closes the client with 4008 when its buffer is over the limit. */
-  private send(client: Client, data: Buffer | string): boolean {
+  /** Sends one message of this client's own (framed by `ws`); see {@link Relay.checkBuffer}. */
+  private send(client: Client, data: string): boolean {
     const ws = client.ws
     if (ws.readyState !== WebSocket.OPEN || !this.clientSet.has(client)) return false
     ws.send(data, { binary: false })
+    return this.checkBuffer(client)
+  }
+
+  /**
+   * Writes one whole WebSocket frame, as is, to the client's socket (the same buffer for
+   * every client); closes the client with 4008 when its buffer is then over the limit.
+   */
+  private write(client: Client, frame: Buffer): boolean {
+    if (client.ws.readyState !== WebSocket.OPEN || !this.clientSet.has(client)) return false
+    client.socket.write(frame)
+    return this.checkBuffer(client)
+  }
+
+  /**
+   * True when the client's buffer is within the limit; else takes it out of the broadcast
+   * and closes it with 4008. `bufferedAmount` is what the socket has not yet written
+   * (ws: the socket's writable length, which holds the frames written above, plus its own
+   * queue), so it counts what was just written.
+   */
+  private checkBuffer(client: Client): boolean {
+    const ws = client.ws
     if (ws.bufferedAmount <= this.maxBufferBytes) return true
     this.counters.slowClientDisconnects++
     this.clientSet.delete(client)

@@ -133,15 +133,17 @@ export function startBench(rows: number, rate: number, stale = false): () => voi
   const perTick = Math.max(1, Math.round((rate * tickMs) / 1000))
   const timer = setInterval(() => {
     const ops: Op[] = []
+    const ts = Date.now()
     for (let i = 0; i < perTick; i++) {
       const k = Math.floor(Math.random() * selections.length)
       const s = selections[k]!
-      const next: Selection = { ...s, odds: nudge(s.odds ?? 2), updatedAt: Date.now() }
+      const next: Selection = { ...s, odds: nudge(s.odds ?? 2), updatedAt: ts }
       selections[k] = next
-      ops.push({ op: 'upsert', entity: next })
+      // as the proxy sends a price change (relay protocol 4): a patch, updatedAt = the delta's ts
+      ops.push({ op: 'patch', kind: 'selection', id: s.id, set: { odds: next.odds } })
     }
     seq++
-    dispatchMessage({ type: 'delta', epoch: 'bench', seq, ts: Date.now(), ops })
+    dispatchMessage({ type: 'delta', epoch: 'bench', seq, ts, ops })
     stats.changes += ops.length
     stats.deltas++
   }, tickMs)

@@ -4,7 +4,7 @@ import type { Op } from './ops'
 /**
  * Messages of the relay protocol between the proxy and browsers, JSON over `ws://HOST:PORT/ws`
  * (shared/DESIGN.md, "Relay protocol"; modelled on Centrifugo's epoch + offset streams;
- * apps/proxy/README.md, "Relay protocol", is the reference for version 3).
+ * apps/proxy/README.md, "Relay protocol", is the reference for version 4).
  */
 
 /**
@@ -12,14 +12,19 @@ import type { Op } from './ops'
  * (`snapshot` or `resumed`) carries it in `protocol`; a client that gets another value (or
  * none: version 1 had no such field) must stop and say so rather than guess.
  *
- * Version 3 (this one): version 2 plus a new entity kind, `canonical` (one real match across
+ * Version 4 (this one): version 3 plus a third op in deltas, `patch` (`PatchOp`: the changed
+ * fields of an existing entity; an entity the proxy already had is never sent whole again),
+ * applied with the delta's `ts`, which is the `updatedAt` of every patched event, selection
+ * or canonical event whose patch does not set it. Snapshots are unchanged (whole entities).
+ * A version-3 client would refuse the unknown op and ask for snapshots forever.
+ * Version 3: version 2 plus a new entity kind, `canonical` (one real match across
  * books, `CanonicalEvent`), in snapshots (after selections) and in delta ops (upserts and
  * removes like any entity); a version-2 client would not know what to do with it.
  * Version 2: one resume path, the position in the URL (`/ws?epoch=E&seq=N`); a resumed
  * connection opens with a `resumed` message; the only client message is
  * `{"type":"snapshot"}`. Version 1 also took a `{"type":"resume"}` message.
  */
-export const RELAY_PROTOCOL = 3
+export const RELAY_PROTOCOL = 4
 
 /** Connection state of one upstream feed. */
 export type FeedState = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'down'
@@ -82,12 +87,19 @@ export interface ResumedMessage {
   seq: number
 }
 
-/** Ops coalesced over a short window (≤ 50 ms); `seq` is the previous seq + 1. */
+/**
+ * Ops coalesced over a short window (≤ 50 ms); `seq` is the previous seq + 1. At most one op
+ * per entity: an upsert for an entity new to the receiver, a patch for a changed one, a
+ * remove. Apply with `applyOps(state, ops, ts)`.
+ */
 export interface DeltaMessage {
   type: 'delta'
   epoch: string
   seq: number
-  /** When the hub published it, epoch ms; also the time of the price points it makes. */
+  /**
+   * When the hub published it, epoch ms; also the time of the price points it makes and the
+   * `updatedAt` of the entities it patches (unless a patch sets another).
+   */
   ts: number
   ops: Op[]
 }

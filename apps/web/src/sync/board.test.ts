@@ -1,5 +1,5 @@
-import type { Entity, Selection, SnapshotMessage } from '@oddsboard/model'
-import { PRICE_HISTORY_POINTS, RELAY_PROTOCOL } from '@oddsboard/model'
+import type { Entity, Op, Selection, SnapshotMessage } from '@oddsboard/model'
+import { InvalidOpError, PRICE_HISTORY_POINTS, RELAY_PROTOCOL } from '@oddsboard/model'
 import { describe, expect, it } from 'vitest'
 import { applyServerMessage, emptyBoard, lastChange, mergeHistory, type BoardData } from './board'
 
@@ -88,6 +88,62 @@ describe('applyServerMessage', () => {
       [900, 2],
       [5000, 2.5],
     ])
+  })
+
+  it('applies patches (relay protocol 4): moves, flashes and history as from whole entities', () => {
+    const d0 = mergeHistory(start(), { a: [[900, 2]] })
+    const delta = (seq: number, ts: number, ops: Op[]) =>
+      applyServerMessage(d0, { type: 'delta', epoch: 'E1', seq, ts, ops }, ts + 1)
+    const { data, needSnapshot } = delta(11, 5000, [
+      { op: 'patch', kind: 'selection', id: 'a', set: { odds: 2.5, oddsText: '6/4' } },
+      { op: 'patch', kind: 'selection', id: 'b', set: { suspended: true }, unset: ['hotUsers'] },
+    ])
+    expect(needSnapshot).toBe(false)
+    // the patched entity: the fields set, updatedAt = the delta's ts, the rest as it was
+    expect(data.entities.selection.get('a')).toEqual(
+      sel('a', 2.5, { oddsText: '6/4', updatedAt: 5000 }),
+    )
+    expect(data.entities.selection.get('b')).toEqual(
+      sel('b', 3, { suspended: true, updatedAt: 5000 }),
+    )
+    expect(data.moves.get('a')).toEqual({ ts: 5000, dir: 1, prev: 2 })
+    expect(data.moves.has('b')).toBe(false) // no price change, no move
+    expect(data.history.get('a')).toEqual([
+      [900, 2],
+      [5000, 2.5],
+    ])
+    expect(data.structure).toBe(d0.structure) // a price change is not structural
+    // a patch that moves a selection to another market is structural
+    const moved = applyServerMessage(
+      data,
+      {
+        type: 'delta',
+        epoch: 'E1',
+        seq: 12,
+        ts: 6000,
+        ops: [{ op: 'patch', kind: 'selection', id: 'b', set: { marketId: 'winamax:m2' } }],
+      },
+      6001,
+    ).data
+    expect(moved.structure).toBe(data.structure + 1)
+    expect(moved.entities.selection.get('b')?.marketId).toBe('winamax:m2')
+  })
+
+  it('refuses a delta with a patch of a selection it does not have, leaving the board untouched', () => {
+    const d0 = start()
+    const bad = {
+      type: 'delta' as const,
+      epoch: 'E1',
+      seq: 11,
+      ts: 5000,
+      ops: [
+        { op: 'patch', kind: 'selection', id: 'a', set: { odds: 9 } },
+        { op: 'patch', kind: 'selection', id: 'zzz', set: { odds: 9 } },
+      ] as Op[],
+    }
+    expect(() => applyServerMessage(d0, bad, 0)).toThrow(InvalidOpError)
+    expect(d0.entities.selection.get('a')?.odds).toBe(2)
+    expect(d0.seq).toBe(10)
   })
 
   it('continues a resumed connection at its own position, else asks for a snapshot', () => {

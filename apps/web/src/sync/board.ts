@@ -161,8 +161,10 @@ function prune<T>(map: ReadonlyMap<string, T>, keep: ReadonlyMap<string, unknown
  *   `historyAfterSnapshot`): the caller seeds it again from `GET /api/history`.
  * - resumed: the connection continues from `epoch`/`seq`; when that is not where this
  *   board is, `needSnapshot` (never guess).
- * - delta: applied with `applyOps` only when it follows on (same epoch, `seq` = last + 1),
- *   extending the price history at the delta's `ts`; an older seq is a duplicate and
+ * - delta: applied with `applyOps` (and its `ts`, the `updatedAt` of what it patches) only
+ *   when it follows on (same epoch, `seq` = last + 1), extending the price history at the
+ *   delta's `ts` (from upserts and from patches of `odds`: moves and flashes come from the
+ *   states before and after, so a patch moves a price like an upsert did); an older seq is a duplicate and
  *   ignored; a gap or another epoch sets `needSnapshot` and leaves the state untouched.
  * - feeds: replaces the per-book status.
  * @throws InvalidOpError (from applyOps) when a delta carries a malformed op; `data` is untouched.
@@ -198,7 +200,7 @@ export function applyServerMessage(data: BoardData, msg: ServerMessage, now: num
       if (data.epoch === null) return { data, needSnapshot: false }
       if (msg.epoch !== data.epoch || msg.seq > data.seq + 1) return { data, needSnapshot: true }
       if (msg.seq <= data.seq) return { data, needSnapshot: false }
-      const entities = applyOps(data.entities, msg.ops)
+      const entities = applyOps(data.entities, msg.ops, msg.ts)
       let { moves, history, structure } = data
       if (entities.selection !== data.entities.selection) {
         const changed: string[] = []
@@ -213,6 +215,9 @@ export function applyServerMessage(data: BoardData, msg: ServerMessage, now: num
               before.order !== op.entity.order
             )
               structural = true
+          } else if (op.op === 'patch' && op.kind === 'selection') {
+            changed.push(op.id)
+            if (op.set?.marketId !== undefined || op.set?.order !== undefined) structural = true
           } else if (op.op === 'remove' && op.kind === 'selection') structural = true
         }
         if (structural) structure++

@@ -88,6 +88,11 @@ describe('RelayClient', () => {
       'version 99',
     ],
     [
+      'a version 3 snapshot (before patches)',
+      { type: 'snapshot', protocol: 3, epoch: 'E', seq: 1, entities: [], feeds: [] },
+      'version 3',
+    ],
+    [
       'a version 1 snapshot (no protocol)',
       { type: 'snapshot', epoch: 'E', seq: 1, entities: [], feeds: [] },
       'older version (1)',
