@@ -183,16 +183,17 @@ test('layout: no sideways scroll on a laptop, and names stay near their prices o
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   )
   expect(overflow).toBeLessThanOrEqual(0)
-  // A name cut at 1280 px ends in "…" rather than mid-letter.
+  // A competition name wraps to two lines at 1280 px, and a longer one ends in "…" rather
+  // than mid-letter (its full name in the title).
   expect(
     await page
       .locator('.td.col-competition > .ellipsis')
       .first()
       .evaluate((e) => {
         const st = getComputedStyle(e)
-        return `${st.display} ${st.textOverflow}`
+        return `${st.webkitLineClamp} ${st.textOverflow} ${e.hasAttribute('title')}`
       }),
-  ).toBe('block ellipsis')
+  ).toBe('2 ellipsis true')
   await page.setViewportSize({ width: 2560, height: 1440 })
   await expect
     .poll(async () => (await page.getByTestId('col-match').boundingBox())!.width)
