@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { BookEntity, Outcome, Selection } from '@oddsboard/model'
+import type { BookEntity, Outcome, Selection, Source } from '@oddsboard/model'
 import { expect, test as base, type Page } from '@playwright/test'
 import { startScriptedProxy, type ScriptedProxy } from './scripted'
 
@@ -20,12 +20,15 @@ const SHOTS = process.env.SHOTS_DIR ?? '/work/notes/shots3'
 
 const OUTCOMES: Outcome[] = ['home', 'draw', 'away']
 
-const sel = (outcome: Outcome, odds: number): Selection => ({
+/** The start time every book gives the scripted match (a whole minute, two hours ahead). */
+const START = Math.floor(Date.now() / 60_000) * 60_000 + 2 * 3_600_000
+
+const sel = (outcome: Outcome, odds: number, source: Source = 'bet365'): Selection => ({
   kind: 'selection',
-  id: `bet365:s1${outcome}`,
-  source: 'bet365',
-  eventId: 'bet365:e1',
-  marketId: 'bet365:m1',
+  id: `${source}:s1${outcome}`,
+  source,
+  eventId: `${source}:e1`,
+  marketId: `${source}:m1`,
   name: outcome === 'home' ? 'Arsenal' : outcome === 'away' ? 'Chelsea' : 'Draw',
   order: OUTCOMES.indexOf(outcome),
   outcome,
@@ -34,40 +37,39 @@ const sel = (outcome: Outcome, odds: number): Selection => ({
   updatedAt: Date.now(),
 })
 
-const match = (home: number): BookEntity[] => [
-  { kind: 'sport', id: 'bet365:football', source: 'bet365', key: 'football', name: 'Football' },
+/** Arsenal v Chelsea as `source` lists it, with a 1X2 main market at these prices. */
+const match = (odds: [number, number, number], source: Source = 'bet365'): BookEntity[] => [
+  { kind: 'sport', id: `${source}:football`, source, key: 'football', name: 'Football' },
   {
     kind: 'competition',
-    id: 'bet365:c1',
-    source: 'bet365',
-    sportId: 'bet365:football',
+    id: `${source}:c1`,
+    source,
+    sportId: `${source}:football`,
     name: 'Premier League',
   },
   {
     kind: 'event',
-    id: 'bet365:e1',
-    source: 'bet365',
-    sportId: 'bet365:football',
-    competitionId: 'bet365:c1',
-    name: 'Arsenal v Chelsea',
+    id: `${source}:e1`,
+    source,
+    sportId: `${source}:football`,
+    competitionId: `${source}:c1`,
+    name: source === 'winamax' ? 'Arsenal - Chelsea' : 'Arsenal v Chelsea',
     participants: ['Arsenal', 'Chelsea'],
-    startTime: Date.now() + 7_200_000,
+    startTime: START,
     status: 'prematch',
     updatedAt: Date.now(),
   },
   {
     kind: 'market',
-    id: 'bet365:m1',
-    source: 'bet365',
-    eventId: 'bet365:e1',
+    id: `${source}:m1`,
+    source,
+    eventId: `${source}:e1`,
     name: 'Full Time Result',
     type: '1x2',
     suspended: false,
     main: true,
   },
-  sel('home', home),
-  sel('draw', 3.3),
-  sel('away', 3.1),
+  ...OUTCOMES.map((o, i) => sel(o, odds[i]!, source)),
 ]
 
 /** Records notifications and tones instead of showing and playing them. */
@@ -135,7 +137,7 @@ test('a price rule set from a row fires on the delta: log, tagged notification, 
   scripted,
 }) => {
   await page.addInitScript(stubBrowserApis)
-  await scripted.upsert(match(2.2))
+  await scripted.upsert(match([2.2, 3.3, 3.1]))
   await page.goto(`${scripted.url}/?view=live`)
   const row = page.locator('[data-testid="row"][data-row-id="bet365:e1"]')
   await expect(row.getByTestId('match-name')).toHaveText('Arsenal v Chelsea')
@@ -216,4 +218,34 @@ test('a price rule set from a row fires on the delta: log, tagged notification, 
   await expect(shared).toContainText('Price rises to ≥ 2.50')
   await expect(shared).toContainText('Arsenal v Chelsea · Arsenal · Bet365')
   await other.close()
+})
+
+test('a surebet rule set on a Compare row (the a key) fires when the best prices become a surebet', async ({
+  page,
+  scripted,
+}) => {
+  await page.addInitScript(stubBrowserApis)
+  // Σ 1/best = 1/2.2 + 1/3.4 + 1/3.6 ≈ 1.026: no surebet yet.
+  await scripted.upsert([...match([2.1, 3.4, 3.6], 'winamax'), ...match([2.2, 3.3, 3.5])])
+  await page.goto(`${scripted.url}/?view=compare`)
+  const row = page.locator('[data-testid="compare-table"] [data-testid="row"]')
+  await expect(row).toHaveCount(1, { timeout: 20_000 })
+  await expect(row.getByTestId('book-price')).toHaveCount(6)
+  await row.click()
+  await page.keyboard.press('a')
+  const form = page.getByTestId('alert-form')
+  await expect(form.getByTestId('alert-kind')).toHaveValue('surebet')
+  await form.getByTestId('alert-add').click()
+  const rule = page.getByTestId('alert-rule')
+  await expect(rule).toContainText('A surebet appears')
+  const ruleId = await rule.getAttribute('data-rule-id')
+
+  // Winamax lengthens Arsenal to 2.60: 1/2.6 + 1/3.4 + 1/3.6 ≈ 0.956.
+  await scripted.upsert([sel('home', 2.6, 'winamax')])
+  const entry = page.getByTestId('alert-entry')
+  await expect(entry).toHaveCount(1)
+  await expect(entry).toHaveAttribute('data-severity', 'alarm')
+  await expect(entry).toHaveAttribute('data-rule-id', ruleId!)
+  await expect(entry).toContainText('Surebet: Arsenal v Chelsea')
+  await expect(row.getByTestId('surebet')).toBeVisible()
 })

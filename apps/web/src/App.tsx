@@ -12,6 +12,7 @@ import { MoversView } from './views/MoversView'
 import { CompareView } from './views/CompareView'
 import { TennisView } from './views/TennisView'
 import { AlertsButton, AlertsPanel } from './alerts/AlertsPanel'
+import { openAlertsFor } from './alerts/store'
 import { ExportButton } from './export/exportView'
 import { LayoutMenu } from './layouts/LayoutMenu'
 
@@ -48,7 +49,7 @@ function isTyping(t: EventTarget | null): boolean {
   )
 }
 
-/** Keyboard: 1–6 views, j/k or ↓/↑ rows, Enter expands, f pins, / search, Esc clears, t theme, o odds, p implied, ? help. */
+/** Keyboard: 1–6 views, j/k or ↓/↑ rows, Enter expands, f pins, / search, a alerts, Esc clears, t theme, o odds, p implied, ? help. */
 function onKey(e: KeyboardEvent): void {
   if (e.ctrlKey || e.metaKey || e.altKey) return
   if (isTyping(e.target)) return
@@ -63,6 +64,7 @@ function onKey(e: KeyboardEvent): void {
   else if (k === 'Enter') activeTable.current?.toggleExpandFocused()
   else if (k === 'f') activeTable.current?.togglePinFocused()
   else if (k === '/') searchInputRef.current?.focus()
+  else if (k === 'a') openAlertsFor(activeTable.current?.focusedRow?.() ?? null)
   else if (k === 't') toggleTheme()
   else if (k === 'o') setUrl((u) => ({ ...u, fractional: !u.fractional }))
   else if (k === 'p') toggleProb()
@@ -153,6 +155,10 @@ function Help() {
           <tr>
             <td>/</td>
             <td>search team or player</td>
+          </tr>
+          <tr>
+            <td>a</td>
+            <td>alerts: set a rule on the focused row</td>
           </tr>
           <tr>
             <td>Esc</td>

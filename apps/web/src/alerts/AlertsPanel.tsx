@@ -48,7 +48,12 @@ export function AlertsButton() {
 export function AlertRowButton({
   eventId,
   selectionId = null,
-}: AlertDraft | { eventId: string; selectionId?: string | null }) {
+  kind,
+}: {
+  eventId: string
+  selectionId?: string | null
+  kind?: 'surebet'
+}) {
   return (
     <button
       type="button"
@@ -58,7 +63,7 @@ export function AlertRowButton({
       onClick={(e) => {
         e.stopPropagation()
         unlockAudio()
-        openAlerts({ eventId, selectionId })
+        openAlerts({ eventId, selectionId, ...(kind && { kind }) })
       }}
     >
       ⚑ Alert…
@@ -104,7 +109,9 @@ function DraftForm({ draft }: { draft: AlertDraft }) {
     ...(tennis ? (['tennis'] as const) : []),
     ...(canonical !== null ? (['surebet'] as const) : []),
   ]
-  const [kind, setKind] = useState<Kind>(kinds[0] ?? 'above')
+  const [kind, setKind] = useState<Kind>(
+    draft.kind !== undefined && kinds.includes(draft.kind) ? draft.kind : (kinds[0] ?? 'above'),
+  )
   const [value, setValue] = useState(sel?.odds != null ? sel.odds.toFixed(2) : '2.00')
   const [pct, setPct] = useState('5')
   const [mins, setMins] = useState('5')

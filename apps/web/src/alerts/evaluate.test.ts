@@ -341,6 +341,9 @@ describe('surebet rules', () => {
     r = evaluateRules([any], change(s0, s1, T0 + 1), r.memory)
     expect(r.fires).toHaveLength(1)
     expect(r.fires[0]).toMatchObject({ severity: 'alarm', title: 'Surebet: Arsenal v Chelsea' })
+    // A rule added just before the change (nothing remembered) compares with the state before it.
+    expect(evaluateRules([any], change(s0, s1, T0 + 1), emptyMemory()).fires).toHaveLength(1)
+    expect(evaluateRules([any], change(s1, s1, T0 + 1), emptyMemory()).fires).toEqual([])
     // Still a surebet: no second alert.
     const s2 = upsert(s1, sel('winamax', 'draw', 3.25))
     expect(evaluateRules([any], change(s1, s2, T0 + 2), r.memory).fires).toEqual([])

@@ -69,7 +69,8 @@ const odds2 = (v: number) => v.toFixed(2)
  *   had within the last `mins` minutes (its history, including the price held at the
  *   window's start); then quiet for `mins` minutes;
  * - surebet: `compareEvent(...).surebet` of the canonical event (or of each one) goes from
- *   false to true; the first sight of an event only records its flag;
+ *   false to true (before: the remembered flag, else the flag in `prev`); a canonical
+ *   event that `prev` lacks (e.g. the first snapshot) only records its flag;
  * - tennis: a game won by the receiving player (`TennisScore.server` before the change),
  *   tiebreaks excepted (break), or one more set in `sets`, or the match ending (set);
  * - hot: `hotUsers` rose by more than `by` users (or `by` % of the lowest count) above
@@ -147,8 +148,12 @@ export function evaluateRules(
         surebetNow ??= surebets(change, rules)
         for (const [id, sure] of surebetNow) {
           if (r.canonical !== null && r.canonical !== id) continue
-          const before = memory.surebet[id]
-          if (sure && before === false) {
+          if (!sure) continue
+          // Not seen before (a rule just added): the flag in the state before this change.
+          const known = memory.surebet[id]
+          const was = prev.canonical.get(id)
+          const before = known ?? (was === undefined ? undefined : compareEvent(prev, was).surebet)
+          if (before === false) {
             const c = next.canonical.get(id)
             fire(
               r.canonical === null && c !== undefined ? { ...r, label: `Surebet: ${c.name}` } : r,

@@ -19,6 +19,8 @@ export interface AlertLogEntry extends AlertFire {
 export interface AlertDraft {
   eventId: string
   selectionId: string | null
+  /** The kind of rule the form starts on (Compare offers "a surebet appears" first). */
+  kind?: 'surebet'
 }
 
 /** The alerts state: rules (kept in localStorage `oddsboard.alerts` and URL `alerts`), the log, sound. */
@@ -112,6 +114,25 @@ export function setMuted(muted: boolean): void {
 /** Opens the alerts panel, offering rules for a row's event (and selection) when given. */
 export function openAlerts(draft: AlertDraft | null = null): void {
   alertsStore.setState({ open: true, draft })
+}
+
+/**
+ * Opens the alerts panel for a table row (the `a` key on the focused row): its event, and
+ * its selection when the row is one (Hot outcomes, Movers); a Compare row (a canonical
+ * event) offers its first member and the surebet rule. Without a row, just the panel.
+ */
+export function openAlertsFor(row: { rowId: string; eventId: string } | null): void {
+  const { entities } = boardStore.getState().board
+  if (row === null) return openAlerts(null)
+  const c = entities.canonical.get(row.rowId)
+  if (c !== undefined) {
+    const first = c.members.find((m) => entities.event.has(m.eventId))
+    return openAlerts(
+      first === undefined ? null : { eventId: first.eventId, selectionId: null, kind: 'surebet' },
+    )
+  }
+  const selectionId = entities.selection.has(row.rowId) ? row.rowId : null
+  openAlerts(entities.event.has(row.eventId) ? { eventId: row.eventId, selectionId } : null)
 }
 
 let counter = 0

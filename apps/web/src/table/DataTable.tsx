@@ -72,6 +72,8 @@ export interface TableCommands {
   toggleExpandFocused(): void
   /** What is on screen, for the CSV export: the visible columns and the rows in their order (pinned first). */
   exportRows?(): { view: string; columns: readonly Column<BaseRow>[]; rows: readonly BaseRow[] }
+  /** The focused row's id and its event id (`eventOf`), for the alerts key; null when none. */
+  focusedRow?(): { rowId: string; eventId: string } | null
 }
 
 /** The table of the view on screen, for the keyboard handler. */
@@ -163,6 +165,11 @@ export function DataTable<R extends BaseRow>(props: Props<R>) {
         columns: columnsRef.current as unknown as readonly Column<BaseRow>[],
         rows: itemsRef.current.flatMap((it) => (it.type === 'row' ? [it.row] : [])),
       }),
+      focusedRow() {
+        const id = focused()
+        const it = itemsRef.current.find((x) => x.type === 'row' && x.key === id)
+        return it?.type === 'row' ? { rowId: it.key, eventId: eventOf(it.row) } : null
+      },
       move(delta) {
         const idx = rowIndexes()
         if (idx.length === 0) return

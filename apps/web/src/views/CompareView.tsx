@@ -27,6 +27,7 @@ import { boardStore, useBoard } from '../sync/store'
 import { DataTable, type Column } from '../table/DataTable'
 import { Age, BookTag, OddsCell, PinButton } from '../ui/cells'
 import { ClockText, StartTime, statusSortValue } from './common'
+import { AlertRowButton } from '../alerts/AlertsPanel'
 
 /* ---------- data ---------- */
 
@@ -675,6 +676,7 @@ function CompareDetail({ row }: { row: CompareRow }) {
     <div className="detail cmp-detail" data-testid="compare-detail">
       <StakeSplitTable row={row} />
       <BooksPanel row={row} />
+      <AlertRowButton eventId={row.layout.members[0]?.eventId ?? row.id} kind="surebet" />
     </div>
   )
 }
