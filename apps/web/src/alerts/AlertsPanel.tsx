@@ -15,6 +15,7 @@ import {
   useAlerts,
   type AlertDraft,
 } from './store'
+import { layoutStore } from '../layouts/store'
 import './alerts.css'
 
 /** The top-bar button: opens the alerts panel, shows how many rules are set; starts rule evaluation. */
@@ -37,6 +38,7 @@ export function AlertsButton() {
       onClick={() => {
         unlockAudio()
         alertsStore.setState({ open: !open })
+        layoutStore.setState({ open: false })
       }}
     >
       ⚑ Alerts{count > 0 ? ` (${count})` : ''}

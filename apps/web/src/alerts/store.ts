@@ -3,6 +3,7 @@ import { useStore } from 'zustand'
 import { createStore } from 'zustand/vanilla'
 import { serverNow } from '../state/ticker'
 import { boardStore } from '../sync/store'
+import { layoutStore } from '../layouts/store'
 import { emptyMemory, evaluateRules, type AlertFire, type AlertMemory } from './evaluate'
 import { notify, playTone } from './notify'
 import { decodeRules, encodeRules, mergeRules, type AlertRule } from './rules'
@@ -114,6 +115,7 @@ export function setMuted(muted: boolean): void {
 /** Opens the alerts panel, offering rules for a row's event (and selection) when given. */
 export function openAlerts(draft: AlertDraft | null = null): void {
   alertsStore.setState({ open: true, draft })
+  layoutStore.setState({ open: false })
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   toggleColumn,
   useLayout,
 } from './store'
+import { alertsStore } from '../alerts/store'
 import './layouts.css'
 
 const NO_IDS: readonly string[] = []
@@ -29,7 +30,10 @@ export function LayoutMenu() {
         data-testid="layout-toggle"
         aria-expanded={open}
         title="Columns, compact rows, time zone and saved layouts"
-        onClick={() => layoutStore.setState({ open: !open })}
+        onClick={() => {
+          layoutStore.setState({ open: !open })
+          alertsStore.setState({ open: false })
+        }}
       >
         ▦ Layout · <span data-testid="zone-name">{zoneLabel(zone)}</span>
       </button>
