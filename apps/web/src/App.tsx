@@ -101,7 +101,7 @@ function Help() {
           <b> down</b> (shorter odds, backed)
         </li>
         <li>
-          The arrow stays beside the price and fades over 30 s; "Changed" is the age of the row's
+          The arrow stays beside the price until its next move; "Changed" is the age of the row's
           latest move.
         </li>
         <li>
