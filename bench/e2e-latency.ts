@@ -12,7 +12,8 @@
  * - this process is that upstream: a zap server speaking Bet365's real wire format (the
  *   package's codec: handshake `100`, subprotocol `zap-protocol-v1`, an `OVInPlay_1_3` load,
  *   `U` deltas, `__time` heartbeats). It serves 4 marked football matches (pinned in the page,
- *   so they sit on top of the Live view) and 200 load matches, writes the marked price changes
+ *   so they sit on top of the Live view) and 200 load matches (the first 12 pinned below them,
+ *   so the load moves prices on screen too), writes the marked price changes
  *   (one every 50 ms, rotating over the 4 home prices, each a price never shown before:
  *   `OD=(100+n)/100` reads `2.01`, `2.02`…) and, in the loaded run, a paced load of 1,000
  *   price changes/s on the load matches (10 changes per frame every 10 ms, bounded in time);
@@ -49,7 +50,9 @@
  *
  * Run: `npm run build && npx tsx bench/e2e-latency.ts` (env: MARKS=300 marked changes per
  * run, LOAD_RATE=1000 changes/s, E2E_PROFILE=dir to write a CPU profile of the proxy
- * process and a Chromium trace of the loaded run there).
+ * process and a Chromium trace of the loaded run there, E2E_SCREENSHOT=file.png to look at
+ * the page under load, E2E_CSS to try a style override without rebuilding, WEB_DIST for
+ * another build of the app).
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
@@ -80,6 +83,8 @@ const LOAD_RATE = Number(process.env.LOAD_RATE ?? 1000)
 const MARK_EVERY_MS = 50
 const WARMUP_MS = 2000
 const MARKED_EVENTS = 4
+/** Load matches pinned under the marked ones, so the loaded run's changes are on screen too. */
+const PINNED_LOAD_EVENTS = 12
 const LOAD_EVENTS = 200
 const TOPIC = 'OVInPlay_1_3'
 /** Selection ids of the marked (home) prices all start with this: `bet365:pa992…`. */
@@ -93,6 +98,7 @@ const webDist = process.env.WEB_DIST ?? path.join(root, 'apps', 'web', 'dist')
 
 /** Marked event i: `bet365:ev99100000i`; its home selection `bet365:pa992000i0`. */
 const markedEventId = (i: number) => `bet365:ev${99100000 + i}`
+const loadEventId = (i: number) => `bet365:ev${99500000 + i}`
 
 function matchRecords(
   kind: 'M' | 'L',
@@ -419,7 +425,10 @@ const INIT = `(() => {
   const probe = { messages: [], paints: [], bare: [], pongs: [], last: new Map() }
   window.__e2e = probe
   try { localStorage.setItem('oddsboard.pins', ${JSON.stringify(
-    JSON.stringify(Array.from({ length: MARKED_EVENTS }, (_, i) => markedEventId(i))),
+    JSON.stringify([
+      ...Array.from({ length: MARKED_EVENTS }, (_, i) => markedEventId(i)),
+      ...Array.from({ length: PINNED_LOAD_EVENTS }, (_, i) => loadEventId(i)),
+    ]),
   )}) } catch (e) {}
   const Native = window.WebSocket
   class ProbeSocket extends Native {
@@ -708,6 +717,7 @@ async function main(): Promise<void> {
       undefined,
       { timeout: 60_000 },
     )
+    if (process.env.E2E_CSS) await page.addStyleTag({ content: process.env.E2E_CSS })
     await page.evaluate(
       `(${BARE})(${JSON.stringify(`ws://127.0.0.1:${(bare.address() as AddressInfo).port}/bare`)})`,
     )
@@ -729,7 +739,7 @@ async function main(): Promise<void> {
     const bc = best(childClock)
     console.log(
       `e2e latency: ${MARKS} marked price changes per run (one every ${MARK_EVERY_MS} ms over ${MARKED_EVENTS} pinned matches), ` +
-        `${LOAD_EVENTS} load matches; Chromium ${browser.version()}, viewport 1440×900, Live view`,
+        `${LOAD_EVENTS} load matches (${PINNED_LOAD_EVENTS} pinned below them); Chromium ${browser.version()}, viewport 1440×900, Live view`,
     )
     console.log(
       `one clock (timeOrigin + now() in each process; best of 20 round trips): page − bench ` +
@@ -764,6 +774,8 @@ async function main(): Promise<void> {
         barePage!.send(JSON.stringify({ k: k2, t }))
       }
       const seconds = (now() - start) / 1000
+      if (process.env.E2E_SCREENSHOT && loadRate > 0)
+        await page.screenshot({ path: process.env.E2E_SCREENSHOT })
       const mid = (await request<{ report: ProxyReport }>(child, { type: 'report' }, 'report'))
         .report
       const written = load === null ? 0 : await load.stop()
