@@ -53,7 +53,7 @@ test('Movers: From, Now and Change on a row agree, arrows follow the change, dec
     for (const r of list) {
       // The change is (Now − From) / From of the very prices shown beside it.
       expect(r.change).toBeCloseTo((r.now - r.from) / r.from, 5)
-      expect(Number(r.fromText)).toBeCloseTo(r.from, 2)
+      expect(Number(r.fromText)).toBeCloseTo(r.from, 3)
       const pct = Math.abs(r.change) * 100
       const shown = pct >= 99.95 ? pct.toFixed(0) : pct.toFixed(1)
       expect(r.changeText).toContain(`${shown}%`)
@@ -63,7 +63,11 @@ test('Movers: From, Now and Change on a row agree, arrows follow the change, dec
         expect(r.changeSuspended).toBe(true)
         expect(r.changeText).not.toMatch(/[▲▼]/)
       } else {
-        expect(Number(r.nowText)).toBeCloseTo(r.now, 2)
+        expect(Number(r.nowText)).toBeCloseTo(r.now, 3)
+        // What a person computes from the two prices on screen is the change on screen.
+        const fromScreen = Number(r.fromText)
+        const byHand = ((Number(r.nowText) - fromScreen) / fromScreen) * 100
+        expect(Math.abs(Math.abs(byHand) - Number(shown))).toBeLessThan(pct >= 99.95 ? 1 : 0.1)
         expect(r.dir).toBe(r.change > 0 ? 'up' : 'down')
         expect(r.arrow).toBe(r.change > 0 ? '▲' : '▼')
         expect(r.changeText.startsWith(r.change > 0 ? '▲' : '▼')).toBe(true)

@@ -142,7 +142,7 @@ function MarketsPanel({ row }: { row: EventRow }) {
     <div className="detail" data-testid="event-detail">
       <div className="detail-title">
         <span className="ellipsis">
-          All markets · {groups.groups.length} types from{' '}
+          All markets · {groups.groups.length} {groups.groups.length === 1 ? 'type' : 'types'} from{' '}
           {groups.members.map((m) => bookName(m.source)).join(', ')}
         </span>
       </div>
@@ -177,7 +177,7 @@ export function MarketsView() {
         eventOfRow={eventOfRow}
         groupOf={groupOf}
         detail={renderMarketsDetail}
-        detailHeight={440}
+        detailHeight={320}
         empty="No matches match the filters."
       />
     </section>

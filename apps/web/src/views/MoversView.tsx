@@ -59,7 +59,7 @@ const FromOdds = memo(function FromOdds({ row }: { row: MoverRow }) {
   const { figures } = useFigures(row)
   return (
     <span className="num muted" data-testid="mover-from" data-value={figures?.from}>
-      {figures === null ? '–' : formatOdds(figures.from, undefined, fractional)}
+      {figures === null ? '–' : formatOdds(figures.from, undefined, fractional, true)}
     </span>
   )
 })
@@ -73,7 +73,7 @@ const NowOdds = memo(function NowOdds({ row }: { row: MoverRow }) {
   const fractional = useUi((s) => s.url.fractional)
   const { figures, suspended } = useFigures(row)
   if (figures === null) return <span className="odds odds-none">–</span>
-  const text = formatOdds(figures.to, undefined, fractional)
+  const text = formatOdds(figures.to, undefined, fractional, true)
   if (suspended)
     return (
       <span
@@ -94,7 +94,7 @@ const NowOdds = memo(function NowOdds({ row }: { row: MoverRow }) {
       data-testid="mover-now"
       data-value={figures.to}
       data-dir={dir}
-      title={`${text}, from ${formatOdds(figures.from, undefined, fractional)}`}
+      title={`${text}, from ${formatOdds(figures.from, undefined, fractional, true)}`}
     >
       <span className={`arrow ${dir}`} aria-label={dir}>
         {dir === 'up' ? '▲' : '▼'}
