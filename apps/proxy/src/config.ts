@@ -70,6 +70,18 @@ export interface ProxyConfig {
    * the working directory at start-up).
    */
   dataDir: string
+  /**
+   * Issue 10. `all`: the one process (feeds, hub, web app; no Redis). `ingest`: feeds → hub
+   * → Redis, one active per cluster (a lock), the others standby. `edge`: the web app, `/ws`
+   * and `/api/*` from Redis, no upstream socket. ingest and edge need `redisUrl`.
+   */
+  role: 'all' | 'ingest' | 'edge'
+  /** `redis://[user:pass@]host:port[/db]` (REDIS_URL); secret parts are never logged. */
+  redisUrl?: string
+  /** Prefix of every Redis key of this cluster (REDIS_PREFIX, default `oddsboard`). */
+  redisPrefix: string
+  /** The ingest lock's time to live, ms (LOCK_TTL_MS, default 3000): the standby's take-over delay. */
+  lockTtlMs: number
 }
 
 /** A configuration value that is not acceptable; the message names the variable and why. */
@@ -191,6 +203,14 @@ const TAIL_VARIABLES: Record<string, Variable> = {
   DATA_DIR: {
     description: 'folder for state kept across restarts: links.json (default ./data)',
   },
+  ROLE: {
+    description: 'all | ingest | edge: one process, or a cluster role over Redis (default all)',
+  },
+  REDIS_URL: { description: 'redis://host:port of the cluster (ROLE=ingest and ROLE=edge)' },
+  REDIS_PREFIX: { description: "prefix of the cluster's Redis keys (default oddsboard)" },
+  LOCK_TTL_MS: {
+    description: 'ingest lock TTL in ms, 1000–60000: a standby takes over after it (default 3000)',
+  },
 }
 
 /**
@@ -287,6 +307,16 @@ function proxySchema(books: readonly BookAdapter[]) {
         }
       }, 'must be a folder (it names a file)')
       .default('data'),
+    ROLE: z
+      .enum(['all', 'ingest', 'edge'], { message: 'must be one of all, ingest, edge' })
+      .default('all'),
+    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    REDIS_PREFIX: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1–64 letters, digits or : _ . -')
+      .default('oddsboard'),
+    LOCK_TTL_MS: int(1000, 60_000).default(3000),
   })
 }
 
@@ -356,8 +386,11 @@ export function loadConfig(
     if (!r.success) report(r.error.issues, b.source.toUpperCase())
     return { adapter: b, settings: own, config: r.success ? r.data : undefined }
   })
+  if (parsed.success && parsed.data.ROLE !== 'all' && parsed.data.REDIS_URL === undefined)
+    problems.push(`REDIS_URL: required with ROLE=${parsed.data.ROLE} (e.g. redis://127.0.0.1:6379)`)
   if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)])
   const c = parsed.data
+  if (c.REDIS_URL !== undefined) splitCredentials(c.REDIS_URL)
   const explicit = (b: BookAdapter) =>
     c[urlVariable(b.source) as keyof typeof c] as string | undefined
   // Known from here on: no log line or status text may carry them (redactSecrets).
@@ -395,6 +428,10 @@ export function loadConfig(
     replaySpeed: c.REPLAY_SPEED ?? 1,
     ...(c.TAP_CDP_URL !== undefined && { tapCdpUrl: c.TAP_CDP_URL }),
     dataDir: path.resolve(c.DATA_DIR),
+    role: c.ROLE,
+    ...(c.REDIS_URL !== undefined && { redisUrl: c.REDIS_URL }),
+    redisPrefix: c.REDIS_PREFIX,
+    lockTtlMs: c.LOCK_TTL_MS,
   }
 }
 
@@ -432,6 +469,7 @@ export function describeConfig(config: ProxyConfig): object {
   const { feeds, ...rest } = config
   return {
     ...rest,
+    ...(rest.redisUrl !== undefined && { redisUrl: redactUrl(rest.redisUrl) }),
     feeds: feeds.map(
       (f) =>
         `${f.source}=${tapped(f, config) ? 'tap' : typeof f.target === 'string' ? f.target : redactUrl(f.target.url)}`,

@@ -7,20 +7,21 @@ import { z } from 'zod'
 import type { Logger } from '@oddsboard/feedkit'
 import { silentLogger } from '@oddsboard/feedkit'
 import type { PriceHistory } from './history'
-import type { Hub } from './hub'
 import type { Linker } from './links'
 import type { LinkStore } from './linkStore'
+import type { StateSource } from './source'
 
 /** What the HTTP app serves. */
 export interface HttpAppOptions {
-  hub: Hub
+  /** The state: the Hub, or an edge's replica (issue 10). */
+  hub: StateSource
   /** The price-history projection behind `/api/history`. */
   history: PriceHistory
   registry: Registry
-  /** Canonical events: `POST /api/links` records a decision through it. */
-  linker: Linker
-  /** The decisions `GET /api/links` lists. */
-  links: LinkStore
+  /** Canonical events: `POST /api/links` records a decision through it (an edge: via Redis). */
+  linker: Pick<Linker, 'decide'>
+  /** The decisions `GET /api/links` lists (an edge: the ingest's, mirrored in Redis). */
+  links: Pick<LinkStore, 'list'>
   /**
    * Origins allowed to call `/api/links` (the relay's, `effectiveOrigins`; `'*'` allows
    * all). A request without `Origin` (not a browser) is allowed.

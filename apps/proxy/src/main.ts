@@ -24,11 +24,17 @@ const logger = createLogger(config.logLevel, undefined, config.logFormat)
 logger.info({ config: describeConfig(config) }, 'oddsboard starting')
 
 try {
-  const proxy = await startProxy(config, logger)
-  logger.info({ url: proxy.url, epoch: proxy.hub.epoch }, 'oddsboard listening')
+  const proxy =
+    config.role === 'all'
+      ? await startProxy(config, logger)
+      : await (await import('./cluster/index')).startClusterNode(config, logger)
+  logger.info(
+    { url: proxy.url, epoch: proxy.hub?.epoch ?? null, role: config.role },
+    'oddsboard listening',
+  )
   // A plain line a person reads on the console (beside the JSON log, on stderr so stdout
-  // stays JSON): where the dashboard is.
-  process.stderr.write(`oddsboard: open ${proxy.url} in a browser\n`)
+  // stays JSON): where the dashboard is. An ingest node serves no page.
+  if (config.role !== 'ingest') process.stderr.write(`oddsboard: open ${proxy.url} in a browser\n`)
   let signals = 0
   const shutdown = (signal: string) => {
     if (++signals > 1) {

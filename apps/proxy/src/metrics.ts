@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { FeedState } from '@oddsboard/model'
-import type { Hub } from './hub'
+import type { StateSource } from './source'
 import type { Relay } from './relay'
 
 const FEED_STATES: readonly FeedState[] = ['connecting', 'live', 'stale', 'reconnecting', 'down']
@@ -35,10 +35,10 @@ function mirroredCounter(
  * counters read from the hub, the relay and the feeds at scrape time. One registry per
  * server, so several servers in one process (tests) do not collide.
  */
-export function createMetrics(hub: Hub, relay: Relay): Registry {
+export function createMetrics(hub: StateSource, relay: Relay): Registry {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const perFeed = (pick: (s: ReturnType<Hub['feeds']>[number]) => number) => () =>
+  const perFeed = (pick: (s: ReturnType<StateSource['feeds']>[number]) => number) => () =>
     hub.feeds().map((s): [Record<string, string>, number] => [{ source: s.source }, pick(s)])
 
   new Gauge({

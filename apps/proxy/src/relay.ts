@@ -8,10 +8,12 @@ import { CLOSE_TOO_SLOW, RELAY_PROTOCOL } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { textFrame } from './frame'
 import type { Hub, PublishedDelta } from './hub'
+import type { StateSource } from './source'
 
 /** Options of a {@link Relay}. */
 export interface RelayOptions {
-  hub: Hub
+  /** The state it relays: the Hub, or an edge's replica (issue 10). */
+  hub: StateSource
   /** Origins allowed to open `/ws` (`'*'` allows all). A request without `Origin` (not a browser) is allowed. */
   allowedOrigins: readonly string[]
   /** A client whose socket buffer goes over this many bytes is closed with 4008 (default 4 MiB). */
@@ -102,7 +104,7 @@ export class Relay {
   }
   private readonly wss: WebSocketServer
   private readonly clientSet = new Set<Client>()
-  private readonly hub: Hub
+  private readonly hub: StateSource
   private readonly origins: Set<string>
   private readonly maxBufferBytes: number
   private readonly logger: Logger
@@ -127,6 +129,10 @@ export class Relay {
     this.unsubscribers.push(
       this.hub.onDelta((d) => this.broadcastDelta(d)),
       this.hub.onFeeds((feeds) => this.broadcastFeeds(feeds)),
+      // an edge's replica reloaded a snapshot (new epoch, or a gap): every client needs it
+      this.hub.onReset?.(() => {
+        for (const client of this.clientSet) this.sendSnapshot(client)
+      }) ?? (() => {}),
     )
     this.timers.push(
       setInterval(() => this.broadcastFeeds(this.hub.feeds()), options.feedsIntervalMs ?? 1000),
