@@ -12,6 +12,7 @@ const benches = [
   'winamax.ts',
   'bet365.ts',
   'relay.ts',
+  'cluster.ts',
   'browser.ts',
   'e2e-latency.ts',
   'matcher.ts',

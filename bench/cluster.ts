@@ -1,0 +1,328 @@
+/**
+ * Cluster fan-out (issue 10, item 6): latency from the ingest's emit to the client's
+ * receive, for the same clients and the same load in the same run:
+ * 1. one process (ROLE=all): feed, hub and relay in one process, every client on it;
+ * 2. a cluster with 1 edge: the ingest (feed + hub + publisher to a Redis Stream) and one
+ *    edge process (ROLE=edge: the stream → its replica → its relay), every client on it:
+ *    the cost of the Redis hop alone;
+ * 3. a cluster with 2 edges, the clients split between them.
+ *
+ * Run: `npx tsx bench/cluster.ts` (env: CLIENTS=1000 OPS_PER_SEC=2000 BATCH=20 SECONDS=10).
+ * Needs redis-server (scripts/ensure-redis.sh); starts its own on an ephemeral port without
+ * persistence. The feed and the ingest (or the single process) run in this process, each
+ * edge in a process of its own (`apps/proxy/src/main.ts`, ROLE=edge), the clients in
+ * another; every op carries its emit time (epoch ms, sub-ms, in `hotUsers`) and the clients
+ * record receive − emit (same machine clock: performance.timeOrigin + performance.now()).
+ * The first second is warm-up and left out. On a 2-core machine the edges, the ingest,
+ * redis-server and the clients share the same two cores: a split across edges can only
+ * show its gain on a machine with a core per edge (the report says so).
+ */
+import { fork, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { WebSocket } from 'ws'
+import type { Op } from '@oddsboard/model'
+import { silentLogger } from '@oddsboard/feedkit'
+import { FakeFeed, loadConfig, startProxy } from '@oddsboard/proxy'
+import { startIngest } from '../apps/proxy/src/cluster/ingest'
+import { startRedisServer } from '../apps/proxy/src/cluster/testing'
+
+const now = () => performance.timeOrigin + performance.now()
+const root = path.resolve(import.meta.dirname, '..')
+
+interface Settings {
+  clients: number
+  opsPerSec: number
+  batch: number
+  seconds: number
+}
+
+interface ClientReport {
+  connected: number
+  samples: number
+  messages: number
+  p50: number
+  p99: number
+  max: number
+}
+
+/** A batch of `size` odds upserts, each carrying its emit time in `hotUsers`. */
+function makeBatch(k: number, size: number, emitAt: number): Op[] {
+  const ops: Op[] = []
+  const base = (k % 100) * size
+  for (let j = 0; j < size; j++) {
+    const n = base + j
+    ops.push({
+      op: 'upsert',
+      entity: {
+        kind: 'selection',
+        id: `winamax:s${n}`,
+        source: 'winamax',
+        eventId: `winamax:e${Math.floor(n / 3)}`,
+        marketId: `winamax:m${Math.floor(n / 3)}`,
+        name: `Selection ${n}`,
+        order: n % 3,
+        odds: 1.01 + ((k + j) % 400) / 100,
+        suspended: false,
+        hotUsers: emitAt,
+        updatedAt: Math.floor(emitAt),
+      },
+    })
+  }
+  return ops
+}
+
+async function paced(perSec: number, seconds: number, emit: (k: number) => void): Promise<void> {
+  const start = now()
+  const total = Math.round(perSec * seconds)
+  let k = 0
+  while (k < total) {
+    const due = Math.min(total, Math.floor(((now() - start) / 1000) * perSec) + 1)
+    while (k < due) emit(k++)
+    await new Promise((r) => setTimeout(r, 1000 / perSec / 2))
+  }
+}
+
+function request<T>(child: ChildProcess, message: object, reply: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { type: string }) => {
+      if (m.type !== reply) return
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+      resolve(m as T)
+    }
+    const onExit = (code: number) => reject(new Error(`client process exited with ${code}`))
+    child.on('message', onMessage)
+    child.once('exit', onExit)
+    child.send(message)
+  })
+}
+
+/** Connects `s.clients` clients spread over `urls` (in a child process), drives, reports. */
+async function measure(urls: string[], s: Settings, drive: () => Promise<void>) {
+  const child = fork(fileURLToPath(import.meta.url), ['--clients'], { stdio: 'inherit' })
+  try {
+    const ready = await request<{ connected: number }>(
+      child,
+      { type: 'connect', urls, n: s.clients },
+      'ready',
+    )
+    if (ready.connected < s.clients) throw new Error(`only ${ready.connected} clients connected`)
+    const warmupUntil = now() + 1000
+    await drive()
+    await new Promise((r) => setTimeout(r, 1000)) // let the tail arrive
+    const { report } = await request<{ report: ClientReport }>(
+      child,
+      { type: 'report', warmupUntil },
+      'report',
+    )
+    return report
+  } finally {
+    child.kill()
+  }
+}
+
+/** Starts an edge process; resolves with its URL once it listens. */
+function startEdgeProcess(
+  redisUrl: string,
+  prefix: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/proxy/src/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ROLE: 'edge',
+      PORT: '0',
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      WEB_DIST: '/nonexistent',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`edge did not start:\n${out}`)), 30_000)
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString()
+      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)
+      if (m !== null && out.includes('oddsboard listening')) {
+        clearTimeout(timer)
+        resolve({ url: m[1]!, child })
+      }
+    })
+    child.stderr!.on('data', () => {})
+    child.once('exit', (code) => reject(new Error(`edge exited (${code}):\n${out}`)))
+  })
+}
+
+async function benchSingle(s: Settings): Promise<ClientReport> {
+  const feed = new FakeFeed('winamax')
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' })
+  const proxy = await startProxy(config, silentLogger, { feeds: [feed] })
+  try {
+    return await measure([`${proxy.url.replace('http', 'ws')}/ws`], s, () =>
+      paced(s.opsPerSec / s.batch, s.seconds, (k) => feed.emit(makeBatch(k, s.batch, now()))),
+    )
+  } finally {
+    await proxy.close()
+  }
+}
+
+async function benchCluster(s: Settings, edges: number, redisUrl: string): Promise<ClientReport> {
+  const prefix = `bench${edges}-${Date.now()}`
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'oddsboard-bench-'))
+  let feed: FakeFeed | null = null
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ROLE: 'ingest',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    DATA_DIR: dataDir,
+  })
+  const ingest = await startIngest(config, silentLogger, {
+    feeds: () => [(feed = new FakeFeed('winamax'))],
+  })
+  const started: ChildProcess[] = []
+  try {
+    await ingest.active()
+    const urls: string[] = []
+    for (let i = 0; i < edges; i++) {
+      const e = await startEdgeProcess(redisUrl, prefix)
+      started.push(e.child)
+      urls.push(`${e.url.replace('http', 'ws')}/ws`)
+    }
+    return await measure(urls, s, () =>
+      paced(s.opsPerSec / s.batch, s.seconds, (k) => feed!.emit(makeBatch(k, s.batch, now()))),
+    )
+  } finally {
+    for (const c of started) c.kill('SIGTERM')
+    await ingest.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+// ---- client process ----
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+function runClients(): void {
+  const MARK = Buffer.from('"hotUsers":')
+  const emitAts: number[] = []
+  const lats: number[] = []
+  let messages = 0
+  const sockets: WebSocket[] = []
+  const onMessage = (data: Buffer) => {
+    const t = now()
+    messages++
+    let last = -1
+    for (let i = data.indexOf(MARK); i >= 0; i = data.indexOf(MARK, i + MARK.length)) {
+      let j = i + MARK.length
+      while (j < data.length && data[j] !== 0x2c && data[j] !== 0x7d) j++
+      const emitAt = Number(data.toString('latin1', i + MARK.length, j))
+      if (emitAt !== last) {
+        emitAts.push(emitAt)
+        lats.push(t - emitAt)
+      }
+      last = emitAt
+    }
+  }
+  process.on('message', (m: { type: string; urls: string[]; n: number; warmupUntil: number }) => {
+    if (m.type === 'connect') {
+      void (async () => {
+        let connected = 0
+        for (let i = 0; i < m.n; i += 50) {
+          const group = Array.from({ length: Math.min(50, m.n - i) }, (_, j) => {
+            const ws = new WebSocket(m.urls[(i + j) % m.urls.length]!, {
+              perMessageDeflate: false,
+              skipUTF8Validation: true,
+            })
+            sockets.push(ws)
+            ws.on('message', onMessage)
+            ws.on('error', () => {})
+            return new Promise<void>((resolve) => {
+              ws.once('open', () => {
+                connected++
+                resolve()
+              })
+              ws.once('close', () => resolve())
+            })
+          })
+          await Promise.all(group)
+        }
+        process.send!({ type: 'ready', connected })
+      })()
+    } else if (m.type === 'report') {
+      const kept: number[] = []
+      for (let i = 0; i < lats.length; i++) if (emitAts[i]! >= m.warmupUntil) kept.push(lats[i]!)
+      const sorted = Float64Array.from(kept).sort()
+      const report: ClientReport = {
+        connected: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
+        samples: sorted.length,
+        messages,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+      }
+      process.send!({ type: 'report', report })
+    }
+  })
+}
+
+// ---- main ----
+
+/** Runs the three set-ups for each client count (CLIENTS, comma list) and prints them. */
+export async function runClusterBench(): Promise<void> {
+  const base = {
+    opsPerSec: Number(process.env.OPS_PER_SEC ?? 2000),
+    batch: Number(process.env.BATCH ?? 20),
+    seconds: Number(process.env.SECONDS ?? 10),
+  }
+  const redis = await startRedisServer()
+  try {
+    for (const clients of (process.env.CLIENTS ?? '1000').split(',').map(Number)) {
+      const s: Settings = { clients, ...base }
+      const expected = Math.round(clients * (s.opsPerSec / s.batch) * (s.seconds - 1))
+      const fmt = (r: ClientReport) =>
+        `p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms` +
+        `  (${r.samples}/${expected} batch samples, ${r.connected} still connected)`
+      console.log(
+        `cluster: ${clients} clients, ${s.opsPerSec} ops/s in batches of ${s.batch}, ${s.seconds} s ` +
+          `(first second is warm-up); ${cpus().length} cores shared by redis-server, ingest, edges and clients`,
+      )
+      const single = await benchSingle(s)
+      console.log(`  one process, all clients          emit → receive: ${fmt(single)}`)
+      const one = await benchCluster(s, 1, redis.url)
+      console.log(`  ingest → Redis → 1 edge (all)     emit → receive: ${fmt(one)}`)
+      const two = await benchCluster(s, 2, redis.url)
+      console.log(`  ingest → Redis → 2 edges (split)  emit → receive: ${fmt(two)}`)
+      console.log(
+        `  p99: 2 edges ${(two.p99 / single.p99).toFixed(2)}× the one process; the Redis hop ` +
+          `(1 edge − one process) p50 ${(one.p50 - single.p50).toFixed(1)} ms`,
+      )
+    }
+  } finally {
+    await redis.stop()
+  }
+}
+
+if (process.argv[2] === '--clients') {
+  runClients()
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runClusterBench().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err)
+      process.exit(1)
+    },
+  )
+}
