@@ -31,8 +31,9 @@ export function AlertsButton() {
   return (
     <button
       type="button"
-      className={`icon alerts-toggle${latest > seen ? ' unseen' : ''}`}
+      className={`icon tb-button alerts-toggle${latest > seen ? ' unseen' : ''}`}
       data-testid="alerts-toggle"
+      aria-label={`Alerts${count > 0 ? `: ${count} rules` : ''}`}
       aria-expanded={open}
       title="Alerts: rules, log, sound and notifications (a)"
       onClick={() => {
@@ -41,7 +42,8 @@ export function AlertsButton() {
         layoutStore.setState({ open: false })
       }}
     >
-      ⚑ Alerts{count > 0 ? ` (${count})` : ''}
+      ⚑<span className="tb-label"> Alerts</span>
+      {count > 0 ? ` ${count}` : ''}
     </button>
   )
 }
@@ -102,7 +104,9 @@ function DraftForm({ draft }: { draft: AlertDraft }) {
   let canonical: string | null = null
   for (const c of entities.canonical.values())
     if (c.members.some((m) => m.eventId === draft.eventId)) canonical = c.id
-  const tennis = event?.score !== undefined && isTennisScore(event.score)
+  const tennis =
+    (event?.score !== undefined && isTennisScore(event.score)) ||
+    (event !== undefined && entities.sport.get(event.sportId)?.key === 'tennis')
   const [selId, setSelId] = useState(sels[0]?.id ?? '')
   const sel = entities.selection.get(selId) ?? sels[0]
   const kinds: Kind[] = [

@@ -104,12 +104,13 @@ export function ExportButton() {
   return (
     <button
       type="button"
-      className="icon"
+      className="icon tb-button"
       data-testid="export-view"
+      aria-label="Download this view as CSV"
       title={`Download this view (${view}) as CSV: the columns on screen, the filters and sort applied`}
       onClick={() => exportView()}
     >
-      ⬇ CSV
+      ⬇<span className="tb-label"> CSV</span>
     </button>
   )
 }

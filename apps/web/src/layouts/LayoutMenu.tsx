@@ -18,6 +18,25 @@ import './layouts.css'
 
 const NO_IDS: readonly string[] = []
 
+/**
+ * A zone's short name now for the top bar: the British abbreviation ("GMT", "BST", "CET"),
+ * else the American one ("EST"), else the offset ("GMT+11"), via `Intl`.
+ */
+export function zoneShort(zone: string | null, now = Date.now()): string {
+  const short = (locale: string) =>
+    new Intl.DateTimeFormat(locale, {
+      timeZoneName: 'short',
+      ...(zone !== null && { timeZone: zone }),
+    })
+      .formatToParts(now)
+      .find((p) => p.type === 'timeZoneName')?.value
+  const gb = short('en-GB')
+  if (gb !== undefined && !/^GMT[+-]/.test(gb)) return gb
+  const us = short('en-US')
+  if (us !== undefined && !/^GMT[+-]/.test(us)) return us
+  return gb ?? zoneLabel(zone)
+}
+
 /** The top-bar "Layout" button (naming the time zone in use) and its menu. */
 export function LayoutMenu() {
   const open = useLayout((s) => s.open)
@@ -26,16 +45,20 @@ export function LayoutMenu() {
     <>
       <button
         type="button"
-        className="icon"
+        className="icon tb-button"
         data-testid="layout-toggle"
         aria-expanded={open}
-        title="Columns, compact rows, time zone and saved layouts"
+        title={`Columns, compact rows, saved layouts; times shown in ${zoneLabel(zone)}`}
         onClick={() => {
           layoutStore.setState({ open: !open })
           alertsStore.setState({ open: false })
         }}
       >
-        ▦ Layout · <span data-testid="zone-name">{zoneLabel(zone)}</span>
+        <span className="tb-icon">▦ </span>
+        <span className="tb-label">Layout · </span>
+        <span data-testid="zone-name" data-zone={zoneLabel(zone)}>
+          {zoneShort(zone)}
+        </span>
       </button>
       {open ? <LayoutPanel /> : null}
     </>
