@@ -246,6 +246,9 @@ describe('cluster over Redis (real redis-server)', () => {
     const ghosts = ids.filter((id) => !standby.hub!.state.selection.has(id) && id.includes(':s'))
     expect(ghosts).toEqual([])
     expect(sorted(stateEntities(seen.state!))).toEqual(sorted(stateEntities(standby.hub!.state)))
+    // nor through the price history
+    const history = (await (await fetch(`${edge.url}/api/history`)).json()) as object
+    expect(Object.keys(history).sort()).toEqual(['winamax:s1', 'winamax:s2', 'winamax:s3'])
   }, 30_000)
 
   it('ingest and edges recover by themselves when Redis restarts (empty)', async () => {

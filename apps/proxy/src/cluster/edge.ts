@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from '@oddsboard/feedkit'
 import { redactSecrets } from '@oddsboard/feedkit'
-import type { FeedStatus } from '@oddsboard/model'
+import type { FeedStatus, PricePoint } from '@oddsboard/model'
 import type { ProxyConfig } from '../config'
 import { effectiveOrigins } from '../config'
 import { PriceHistory } from '../history'
@@ -15,6 +15,25 @@ import { Relay } from '../relay'
 import type { QueuedDecision, Redis, StoredSnapshot } from './redis'
 import { clusterKeys, connectRedis, dropRedis, sleep } from './redis'
 import { ReplicaHub } from './replica'
+
+/**
+ * An edge's price history: the projection of the replica's deltas, kept across a snapshot
+ * reload (a book's selection keeps its id and its past prices across an ingest take-over),
+ * but served only for selections in the replica's current state, so no selection of an old
+ * epoch comes back through `/api/history`.
+ */
+class ReplicaHistory extends PriceHistory {
+  constructor(private readonly replica: ReplicaHub) {
+    super()
+  }
+
+  override get(ids?: readonly string[]): Record<string, readonly PricePoint[]> {
+    const all = super.get(ids)
+    const selections = this.replica.state.selection
+    for (const id of Object.keys(all)) if (!selections.has(id)) delete all[id]
+    return all
+  }
+}
 
 /** Test hooks of {@link startEdge}. */
 export interface EdgeOptions {
@@ -80,7 +99,7 @@ export async function startEdge(
   const log = childLogger(logger, { component: 'edge' })
   const keys = clusterKeys(config.redisPrefix)
   const replica = new ReplicaHub({ ringSize: config.ringSize, logger: log })
-  const history = new PriceHistory()
+  const history = new ReplicaHistory(replica)
   replica.onDelta((d) => history.apply(d.message))
   const counters: FollowerCounters = { entries: 0, gaps: 0, epochChanges: 0, failures: 0 }
   const abort = new AbortController()
