@@ -217,6 +217,13 @@ test('a price rule set from a row fires on the delta: log, tagged notification, 
   await expect(shared).toHaveAttribute('data-rule-id', ruleId!)
   await expect(shared).toContainText('Price rises to ≥ 2.50')
   await expect(shared).toContainText('Arsenal v Chelsea · Arsenal · Bet365')
+  // …which keeps it: a plain URL there still has the rule, and puts it back in the address bar.
+  await fresh.goto(`${scripted.url}/`)
+  await fresh.getByTestId('alerts-toggle').click()
+  await expect(fresh.getByTestId('alert-rule')).toHaveAttribute('data-rule-id', ruleId!)
+  expect(new URL(fresh.url()).searchParams.get('alerts')).toBe(
+    new URL(page.url()).searchParams.get('alerts'),
+  )
   await other.close()
 })
 

@@ -88,6 +88,10 @@ function persist(rules: readonly AlertRule[]): void {
   )
 }
 
+// Rules from a shared link are kept with the user's own, and the address bar carries all
+// of them from the start (so a copied URL shares them).
+if (hasWindow && alertsStore.getState().rules.length > 0) persist(alertsStore.getState().rules)
+
 /** Adds a rule (kept and put in the URL). */
 export function addRule(rule: AlertRule): void {
   const rules = mergeRules(alertsStore.getState().rules, [rule])
