@@ -506,14 +506,15 @@ export async function runRelayBench(settings: Partial<Settings> = {}) {
 }
 
 /**
- * Bytes per price change, then memory per 1,000 idle clients, then latency: the budget's
+ * Memory per 1,000 idle clients first (in a fresh process, so RSS is not blurred by an
+ * earlier run's garbage), then bytes per price change, then latency: the budget's
  * 1,000 clients first, then smaller counts (CLIENTS, a comma list; default 1000,250): where
  * the machine cannot carry the budget's load even for the bare floor, the smaller runs show
  * the relay's own cost against that floor.
  */
 async function main(): Promise<void> {
-  await benchBytes(Number(process.env.BYTES_SECONDS ?? 10))
   await benchIdleMemory(Number(process.env.IDLE_CLIENTS ?? 1000))
+  await benchBytes(Number(process.env.BYTES_SECONDS ?? 10))
   const counts = (process.env.CLIENTS ?? '1000,250').split(',').map(Number)
   for (const clients of counts) await runRelayBench({ clients })
 }

@@ -74,6 +74,7 @@ describe('http', () => {
     expect(text).toContain('oddsboard_state_entities{kind="selection"} 1')
     expect(text).toContain('oddsboard_relay_slow_client_disconnects_total 0')
     expect(text).toContain('oddsboard_relay_bad_client_messages_total 0')
+    expect(text).toContain('oddsboard_relay_delta_bytes_sent_total 0')
     expect(text).toContain('process_cpu_user_seconds_total')
   })
 

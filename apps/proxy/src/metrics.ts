@@ -58,6 +58,12 @@ export function createMetrics(hub: StateSource, relay: Relay): Registry {
   )
   mirroredCounter(
     registry,
+    'oddsboard_relay_delta_bytes_sent_total',
+    'Bytes of delta frames written to clients (one frame per delta, the same bytes to each)',
+    () => rc.deltaBytesSent,
+  )
+  mirroredCounter(
+    registry,
     'oddsboard_relay_snapshots_sent_total',
     'Snapshot messages written to clients',
     () => rc.snapshotsSent,
