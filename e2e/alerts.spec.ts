@@ -256,3 +256,26 @@ test('a surebet rule set on a Compare row (the a key) fires when the best prices
   await expect(entry).toContainText('Surebet: Arsenal v Chelsea')
   await expect(row.getByTestId('surebet')).toBeVisible()
 })
+
+test('a right-click on a price opens the rule form for that selection', async ({
+  page,
+  scripted,
+}) => {
+  await page.addInitScript(stubBrowserApis)
+  await scripted.upsert(match([2.2, 3.3, 3.1]))
+  await page.goto(`${scripted.url}/?view=live`)
+  const away = page.locator('[data-testid="odds"][data-selection="bet365:s1away"]')
+  await expect(away).toContainText('3.10')
+  await away.click({ button: 'right' })
+  const form = page.getByTestId('alert-form')
+  await expect(form.getByTestId('alert-selection')).toHaveValue('bet365:s1away')
+  await expect(form.getByTestId('alert-value')).toHaveValue('3.10')
+  await form.getByTestId('alert-kind').selectOption('move')
+  await form.getByTestId('alert-pct').fill('10')
+  await form.getByTestId('alert-mins').fill('2')
+  await form.getByTestId('alert-add').click()
+  await expect(page.getByTestId('alert-rule')).toContainText('Price moves > 10 % within 2 min')
+  // 3.10 → 3.50 is +12.9 %.
+  await scripted.upsert([sel('away', 3.5)])
+  await expect(page.getByTestId('alert-entry')).toContainText('3.10 → 3.50 (+12.9 % within 2 min)')
+})

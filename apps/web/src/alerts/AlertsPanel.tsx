@@ -21,6 +21,23 @@ import './alerts.css'
 /** The top-bar button: opens the alerts panel, shows how many rules are set; starts rule evaluation. */
 export function AlertsButton() {
   useEffect(() => startAlerts(), [])
+  useEffect(() => {
+    // A right-click on any price opens the rule form for that selection.
+    const onContextMenu = (e: MouseEvent) => {
+      const el =
+        e.target instanceof Element
+          ? e.target.closest('[data-testid="odds"][data-selection]')
+          : null
+      const id = el?.getAttribute('data-selection')
+      const sel = id ? boardStore.getState().board.entities.selection.get(id) : undefined
+      if (sel === undefined) return
+      e.preventDefault()
+      unlockAudio()
+      openAlerts({ eventId: sel.eventId, selectionId: sel.id })
+    }
+    document.addEventListener('contextmenu', onContextMenu)
+    return () => document.removeEventListener('contextmenu', onContextMenu)
+  }, [])
   const count = useAlerts((s) => s.rules.length)
   const open = useAlerts((s) => s.open)
   const latest = useAlerts((s) => s.log[0]?.n ?? 0)
@@ -371,8 +388,8 @@ export function AlertsPanel() {
         </h3>
         {rules.length === 0 ? (
           <p className="muted">
-            No rules yet: expand a row (Enter or double-click) and press ⚑ Alert…, or add “any
-            surebet”.
+            No rules yet: right-click a price, or expand a row (Enter or double-click) and press ⚑
+            Alert…, or press a on a row, or add “any surebet”.
           </p>
         ) : (
           <ul className="alert-rules">
