@@ -298,6 +298,8 @@ interface ProxyReport {
   relayed: [number, number[]][]
   /** The proxy's event-loop delay since the previous report, ms (perf_hooks, 1 ms resolution). */
   loopDelay: { p50: number; p99: number; max: number }
+  /** The proxy process's CPU time so far (user + system), ms. */
+  cpuMs: number
   opsApplied: number
   deltas: number
   clients: number
@@ -333,6 +335,7 @@ async function runProxyProcess(): Promise<void> {
     pushed: [],
     relayed: [],
     loopDelay: { p50: 0, p99: 0, max: 0 },
+    cpuMs: 0,
     opsApplied: 0,
     deltas: 0,
     clients: 0,
@@ -377,6 +380,8 @@ async function runProxyProcess(): Promise<void> {
       report.opsApplied = proxy.hub.counters.opsApplied
       report.deltas = proxy.hub.counters.deltas
       report.clients = proxy.relay.clients
+      const cpu = process.cpuUsage()
+      report.cpuMs = (cpu.user + cpu.system) / 1000
       report.loopDelay = {
         p50: loop.percentile(50) / 1e6,
         p99: loop.percentile(99) / 1e6,
@@ -533,6 +538,10 @@ interface RunResult {
   barePaint: number[]
   loadRate: number
   loopDelay: ProxyReport['loopDelay']
+  /** Proxy process CPU, ms per second of the marked window. */
+  proxyCpu: number
+  /** The page's main thread (CDP Performance.getMetrics), ms per second: tasks, script, style, layout. */
+  page: Record<string, number>
   opsPerSec: number
   deltasPerSec: number
 }
@@ -559,6 +568,7 @@ function analyse(
   seconds: number,
   before: ProxyReport,
   mid: ProxyReport,
+  pageBusy: Record<string, number>,
 ): RunResult {
   const t1 = new Map<number, number>()
   for (const [t, n] of proxy.received) if (!t1.has(n)) t1.set(n, t)
@@ -613,6 +623,8 @@ function analyse(
     barePaint,
     loadRate,
     loopDelay: mid.loopDelay,
+    proxyCpu: (mid.cpuMs - before.cpuMs) / seconds,
+    page: pageBusy,
     opsPerSec: (mid.opsApplied - before.opsApplied) / seconds,
     deltasPerSec: (mid.deltas - before.deltas) / seconds,
   }
@@ -628,6 +640,12 @@ function print(results: RunResult[]): void {
   line('load written (changes/s)', (r) => r.loadRate.toFixed(0))
   line('hub ops applied/s (all)', (r) => r.opsPerSec.toFixed(0))
   line('relay deltas/s', (r) => r.deltasPerSec.toFixed(0))
+  line('proxy CPU (ms per s)', (r) => r.proxyCpu.toFixed(0))
+  line('page main thread (ms per s)', (r) =>
+    ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration']
+      .map((k) => (r.page[k] ?? NaN).toFixed(0))
+      .join('/'),
+  )
   line(
     'proxy loop delay p99/max',
     (r) => `${r.loopDelay.p99.toFixed(1)} / ${r.loopDelay.max.toFixed(1)} ms`,
@@ -717,6 +735,17 @@ async function main(): Promise<void> {
       undefined,
       { timeout: 60_000 },
     )
+    // The renderer's main-thread time (seconds, cumulative), read before and after each run.
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable')
+    const pageMetrics = async (): Promise<Record<string, number>> => {
+      const { metrics } = await cdp.send('Performance.getMetrics')
+      return Object.fromEntries(
+        metrics
+          .filter((m) => /^(Task|Script|RecalcStyle|Layout)Duration$/.test(m.name))
+          .map((m) => [m.name, m.value]),
+      )
+    }
     if (process.env.E2E_CSS) await page.addStyleTag({ content: process.env.E2E_CSS })
     await page.evaluate(
       `(${BARE})(${JSON.stringify(`ws://127.0.0.1:${(bare.address() as AddressInfo).port}/bare`)})`,
@@ -756,6 +785,7 @@ async function main(): Promise<void> {
       await sleep(WARMUP_MS)
       const before = (await request<{ report: ProxyReport }>(child, { type: 'report' }, 'report'))
         .report
+      const metrics0 = await pageMetrics()
       const mine: Mark[] = []
       const start = now()
       for (let k = 0; k < MARKS; k++) {
@@ -778,6 +808,13 @@ async function main(): Promise<void> {
         await page.screenshot({ path: process.env.E2E_SCREENSHOT })
       const mid = (await request<{ report: ProxyReport }>(child, { type: 'report' }, 'report'))
         .report
+      const metrics1 = await pageMetrics()
+      const pageBusy = Object.fromEntries(
+        Object.keys(metrics1).map((k) => [
+          k,
+          ((metrics1[k]! - (metrics0[k] ?? 0)) * 1000) / seconds,
+        ]),
+      )
       const written = load === null ? 0 : await load.stop()
       await sleep(1000) // the tail arrives and is painted
       marks.push(...mine)
@@ -795,6 +832,7 @@ async function main(): Promise<void> {
         seconds,
         before,
         mid,
+        pageBusy,
       )
     }
 
