@@ -279,3 +279,33 @@ test('a right-click on a price opens the rule form for that selection', async ({
   await scripted.upsert([sel('away', 3.5)])
   await expect(page.getByTestId('alert-entry')).toContainText('3.10 → 3.50 (+12.9 % within 2 min)')
 })
+
+test('a hot-users rule set from the Hot outcomes view fires when the count jumps', async ({
+  page,
+  scripted,
+}) => {
+  await page.addInitScript(stubBrowserApis)
+  const hot = (users: number) => ({ ...sel('home', 2.1, 'winamax'), hotUsers: users })
+  await scripted.upsert([...match([2.1, 3.4, 3.6], 'winamax'), hot(100)])
+  await page.goto(`${scripted.url}/?view=hot`)
+  const row = page.locator('[data-testid="row"][data-row-id="winamax:s1home"]')
+  await expect(row.getByTestId('hot-users')).toContainText('100')
+  await row.dblclick()
+  await page.getByTestId('detail-row').getByTestId('alert-open').click()
+  const form = page.getByTestId('alert-form')
+  await form.getByTestId('alert-kind').selectOption('hot')
+  await form.getByTestId('alert-pct').fill('40')
+  await form.getByTestId('alert-hot-unit').selectOption('pct')
+  await form.getByTestId('alert-mins').fill('5')
+  await form.getByTestId('alert-add').click()
+  await expect(page.getByTestId('alert-rule')).toContainText('Hot users +40 % within 5 min')
+  // +30 %: not yet; then +60 % on the 100 of five minutes ago.
+  await scripted.upsert([hot(130)])
+  await expect(row.getByTestId('hot-users')).toContainText('130')
+  await expect(page.getByTestId('alert-entry')).toHaveCount(0)
+  await scripted.upsert([hot(160)])
+  const entry = page.getByTestId('alert-entry')
+  await expect(entry).toHaveCount(1)
+  await expect(entry).toHaveAttribute('data-severity', 'info')
+  await expect(entry).toContainText('Hot users 100 → 160 (+60 %) within 5 min')
+})

@@ -139,6 +139,7 @@ function DraftForm({ draft }: { draft: AlertDraft }) {
   const [pct, setPct] = useState('5')
   const [mins, setMins] = useState('5')
   const [on, setOn] = useState<'any' | 'break' | 'set'>('any')
+  const [unit, setUnit] = useState<'users' | 'pct'>('users')
   if (event === undefined) return <p className="muted">That match is no longer on the board.</p>
   const match = event.participants.filter((p) => p !== '').join(' v ')
   const add = () => {
@@ -170,7 +171,7 @@ function DraftForm({ draft }: { draft: AlertDraft }) {
         kind: 'hot',
         sel: sel.id,
         by: n(pct),
-        unit: 'users',
+        unit,
         mins: n(mins),
       }
     else if (kind === 'tennis')
@@ -247,7 +248,7 @@ function DraftForm({ draft }: { draft: AlertDraft }) {
       {(kind === 'move' || kind === 'hot') && (
         <>
           <label>
-            {kind === 'move' ? '%' : 'users'}
+            {kind === 'move' ? '%' : null}
             <input
               data-testid="alert-pct"
               inputMode="decimal"
@@ -255,6 +256,16 @@ function DraftForm({ draft }: { draft: AlertDraft }) {
               value={pct}
               onChange={(e) => setPct(e.target.value)}
             />
+            {kind === 'hot' ? (
+              <select
+                data-testid="alert-hot-unit"
+                value={unit}
+                onChange={(e) => setUnit(e.target.value as 'users' | 'pct')}
+              >
+                <option value="users">users</option>
+                <option value="pct">%</option>
+              </select>
+            ) : null}
           </label>
           <label>
             within min
