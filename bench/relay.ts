@@ -79,6 +79,10 @@ interface ClientReport {
   p95: number
   p99: number
   max: number
+  /** CPU time of the server process (this one) from the first emit to the report, ms. */
+  serverCpuMs?: number
+  /** CPU time of the client process over the same span, ms. */
+  clientCpuMs?: number
 }
 
 /** A batch of `size` odds upserts on selections not touched by the neighbouring batches. */
@@ -160,13 +164,16 @@ async function measure(url: string, origin: string, s: Settings, drive: () => Pr
     )
     if (ready.connected < s.clients) throw new Error(`only ${ready.connected} clients connected`)
     const warmupUntil = now() + 1000
+    const cpu0 = process.cpuUsage()
     await drive()
     await new Promise((r) => setTimeout(r, 500)) // let the tail arrive
+    const cpu = process.cpuUsage(cpu0)
     const { report } = await request<{ report: ClientReport }>(
       child,
       { type: 'report', warmupUntil },
       'report',
     )
+    report.serverCpuMs = (cpu.user + cpu.system) / 1000
     return report
   } finally {
     child.kill()
@@ -387,6 +394,7 @@ function runClients(): void {
   let bytes = 0
   const closes: Record<string, number> = {}
   const sockets: WebSocket[] = []
+  let cpuAtReady: NodeJS.CpuUsage | undefined
   const record = (emitAt: number, latency: number) => {
     if (count === lats.length) {
       const grow = (a: Float64Array) => {
@@ -441,9 +449,11 @@ function runClients(): void {
             })
             await Promise.all(group)
           }
+          cpuAtReady = process.cpuUsage()
           process.send!({ type: 'ready', connected })
         })()
       } else if (m.type === 'report') {
+        const cpu = process.cpuUsage(cpuAtReady)
         const kept: number[] = []
         for (let i = 0; i < count; i++) if (emitAts[i]! >= m.warmupUntil) kept.push(lats[i]!)
         const sorted = Float64Array.from(kept).sort()
@@ -457,6 +467,7 @@ function runClients(): void {
           p95: percentile(sorted, 95),
           p99: percentile(sorted, 99),
           max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+          clientCpuMs: (cpu.user + cpu.system) / 1000,
         }
         process.send!({ type: 'report', report })
       }
@@ -479,7 +490,8 @@ export async function runRelayBench(settings: Partial<Settings> = {}) {
   const fmt = (r: ClientReport) =>
     `p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms` +
     `  (${r.samples}/${expected} batch samples, ${r.messages} messages, ${(r.bytes / 1e6).toFixed(0)} MB, ` +
-    `${r.connected} still connected${Object.keys(r.closes).length ? `, closes ${JSON.stringify(r.closes)}` : ''})`
+    `${r.connected} still connected${Object.keys(r.closes).length ? `, closes ${JSON.stringify(r.closes)}` : ''})` +
+    `\n                            CPU from first emit to report: server ${((r.serverCpuMs ?? NaN) / 1000).toFixed(2)} s, clients ${((r.clientCpuMs ?? NaN) / 1000).toFixed(2)} s`
   console.log(
     `relay: coalescing window ${process.env.RELAY_COALESCE_MS ?? 'default'} ms, ${s.clients} clients, ${s.opsPerSec} ops/s in batches of ${s.batch}, ${s.seconds} s (first second is warm-up)`,
   )
