@@ -1,30 +1,39 @@
 /**
- * CSV writing (RFC 4180) and file names for exports. Pure. The platform has no CSV writer
- * and the job is small: quote a field holding a comma, quote, CR or LF, doubling its
- * quotes; end records with CRLF.
+ * CSV writing (RFC 4180, through papaparse's `unparse`) and file names for exports. Pure.
  */
+import Papa from 'papaparse'
 
 /** A CSV field's value; null and undefined are written as empty fields. */
 export type CsvValue = string | number | null | undefined
 
 /**
- * One field as CSV text. Numbers are written in full (`String`, "." decimal point). A text
- * that a spreadsheet would run as a formula (starting with =, +, -, @, TAB or CR, other than
- * a plain number) gets a leading apostrophe (OWASP "CSV injection").
+ * Texts a spreadsheet would run as a formula (starting with =, +, -, @, TAB or CR), other
+ * than a plain signed number or percentage: papaparse prefixes them with an apostrophe
+ * (OWASP "CSV injection").
+ */
+const FORMULA = /^(?![+-]?\d+(\.\d+)?%?$)[=+\-@\t\r]/
+
+const UNPARSE: Papa.UnparseConfig = { newline: '\r\n', escapeFormulae: FORMULA, quotes: false }
+
+/** A non-finite number is written as an empty field, like null. */
+function value(v: CsvValue): string | number | null {
+  if (v === undefined) return null
+  if (typeof v === 'number' && !Number.isFinite(v)) return null
+  return v
+}
+
+/**
+ * One field as CSV text: quoted when it holds a comma, quote, CR or LF (quotes doubled);
+ * numbers in full (`String`, "." decimal point); formulas defused (see {@link FORMULA}).
  */
 export function csvField(v: CsvValue): string {
-  if (v === null || v === undefined) return ''
-  let s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?%?$/.test(s))
-    s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+  return Papa.unparse([[value(v)]], { ...UNPARSE, header: false })
 }
 
 /** A whole CSV document: a header record, then one record per row, CRLF after each. */
 export function csvText(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
-  let out = `${header.map(csvField).join(',')}\r\n`
-  for (const r of rows) out += `${r.map(csvField).join(',')}\r\n`
-  return out
+  const text = Papa.unparse({ fields: [...header], data: rows.map((r) => r.map(value)) }, UNPARSE)
+  return `${text}\r\n`
 }
 
 /** A name part safe in a file name: letters, digits and dashes ("Arsenal v Chelsea" → "arsenal-v-chelsea"). */
