@@ -300,6 +300,10 @@ describe('canonical helpers', () => {
     expect(canonicalOutcome('over', true)).toBe('over')
     expect(canonicalOutcome('home', false)).toBe('home')
     expect(canonicalScore({ home: 2, away: 1 }, true)).toEqual({ home: 1, away: 2 })
+    // a swapped tennis score keeps the tiebreak points of its sets
+    expect(
+      canonicalScore({ sets: [[7, 6]], points: ['0', '0'], server: 1, tiebreaks: [5] }, true),
+    ).toEqual({ sets: [[6, 7]], points: ['0', '0'], server: 0, tiebreaks: [5] })
     expect(
       canonicalScore(
         {

@@ -407,6 +407,8 @@ export function canonicalScore(
       sets: score.sets.map(([a, b]): [number, number] => [b, a]),
       points: [score.points[1], score.points[0]],
       server: score.server === null ? null : score.server === 0 ? 1 : 0,
+      // the loser's tiebreak points belong to the set, not to a side
+      ...(score.tiebreaks !== undefined && { tiebreaks: score.tiebreaks }),
     }
   return { home: score.away, away: score.home }
 }
