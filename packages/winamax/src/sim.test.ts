@@ -108,6 +108,15 @@ describe('startWinamaxSim over a real socket', () => {
     await done
     expect(received[0]!.requestId).toBe('req-1')
     expect(Object.keys(received[0]!.matches!)).toHaveLength(689)
+    // Kick-offs are moved from the recording's date to now, keeping their distance from it:
+    // 64890878 was at 78:16, second half, in the first payload (its recorded matchStart is
+    // 1h45m before the capture), so it kicked off about 1h45m ago, not in November 2025.
+    const { header, frames } = readCapture()
+    const recorded = decodeEventFrame(mFrames(frames)[0]!.data).args[0] as WinamaxPayload
+    const capturedAt = Date.parse(String(header.capturedAt))
+    const before = (recorded.matches!['64890878'] as { matchStart: number }).matchStart * 1000
+    const now = (received[0]!.matches!['64890878'] as { matchStart: number }).matchStart * 1000
+    expect(Math.abs(now - Date.now() - (before - capturedAt))).toBeLessThan(60_000)
     // The first recorded delta (captures/winamax line 6).
     expect(received[1]!.requestId).toBeUndefined()
     expect(received[1]!.outcomes!['1644829548']).toEqual({ hotUsers: 1916 })

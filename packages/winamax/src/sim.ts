@@ -7,6 +7,10 @@
  * `hotUsers` counts, live clocks (`matchtime`, `matchtimeExtended`), goals, matches that
  * end and are removed (`null`) while others kick off. Deterministic for a given `seed`.
  *
+ * The capture's kick-off times (`matchStart`) are moved by the time between the recording
+ * and this run's start, so a match live when recorded reads as kicked off as long ago as it
+ * was then, and prematch matches start over the coming days ({@link rebaseKickoffs}).
+ *
  * Routes: `sport:1` gets the whole capture (it was recorded on the football page);
  * `hot:live` the capture's outcomes that carry `hotUsers`, with their bets, matches and
  * parents; `match:<id>` that match; any other route an empty snapshot. The delta stream
@@ -95,6 +99,8 @@ interface GenTemplate {
 }
 
 interface SimData {
+  /** When the capture was recorded (its header's `capturedAt`), epoch ms. */
+  capturedAt: number
   template: WinamaxPayload
   deltas: { delay: number; payload: unknown }[]
   gen: GenTemplate
@@ -106,7 +112,10 @@ const cache = new Map<string, SimData>()
 function loadSimData(path: string): SimData {
   const hit = cache.get(path)
   if (hit !== undefined) return hit
-  const frames = mFrames(readCapture(path).frames)
+  const capture = readCapture(path)
+  const frames = mFrames(capture.frames)
+  const capturedAt = Date.parse(String(capture.header.capturedAt))
+  if (!Number.isFinite(capturedAt)) throw new Error(`no capturedAt in the header of ${path}`)
   const [first, ...rest] = frames
   if (first === undefined) throw new Error(`no m frame in ${path}`)
   const payloadOf = (text: string) => decodeEventFrame(text).args[0]
@@ -116,6 +125,7 @@ function loadSimData(path: string): SimData {
   const store = new WinamaxStore()
   for (const f of frames) store.apply(decodeMPayload(payloadOf(f.data)), f.t)
   const data: SimData = {
+    capturedAt,
     template,
     deltas,
     gen: generatorTemplate(store),
@@ -243,10 +253,30 @@ function snapshotFor(
   route: string,
   requestId: string,
   view: WinamaxWorldView | undefined,
+  shiftSeconds: number,
 ): WinamaxPayload {
-  const capture = captureSnapshot(data, route, requestId)
+  const capture = rebaseKickoffs(captureSnapshot(data, route, requestId), shiftSeconds)
   if (view === undefined) return capture
   return mergeInto(view.withoutOwned(capture), view.snapshotPart(route))
+}
+
+/**
+ * `payload` with every match's `matchStart` (epoch seconds) moved by `shiftSeconds`, so the
+ * capture's matches kick off relative to now as they did relative to the recording (a match
+ * 30 minutes in when recorded kicked off 30 minutes ago), not on the recording's date.
+ * Copies only the matches it changes; `payload` is never mutated.
+ */
+export function rebaseKickoffs<P>(payload: P, shiftSeconds: number): P {
+  const matches = (payload as { matches?: Record<string, unknown> } | null)?.matches
+  if (shiftSeconds === 0 || matches == null || typeof matches !== 'object') return payload
+  let copy: Record<string, unknown> | undefined
+  for (const [id, m] of Object.entries(matches)) {
+    const start = (m as { matchStart?: unknown } | null)?.matchStart
+    if (typeof start !== 'number') continue
+    copy ??= { ...matches }
+    copy[id] = { ...(m as object), matchStart: start + shiftSeconds }
+  }
+  return copy === undefined ? payload : { ...payload, matches: copy }
 }
 
 function captureSnapshot(data: SimData, route: string, requestId: string): WinamaxPayload {
@@ -438,8 +468,13 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
     world !== undefined
       ? new WinamaxWorldView(world, data.index, mulberry32(seed ^ 0x3a3a), Date.now)
       : undefined
+  // the capture's kick-offs, moved from the recording's date to this run's
+  const shiftSeconds = Math.round((Date.now() - data.capturedAt) / 1000)
   const filtered = (payload: unknown): unknown =>
-    view === undefined ? payload : view.withoutOwned(payload as WinamaxPayload)
+    rebaseKickoffs(
+      view === undefined ? payload : view.withoutOwned(payload as WinamaxPayload),
+      shiftSeconds,
+    )
   /** Sends a world update to each socket that knows the match or subscribed to a route listing it. */
   const broadcast = (u: WorldUpdate): void => {
     for (const [socket, s] of subscribers) {
@@ -518,7 +553,7 @@ export async function startWinamaxSim(options: WinamaxSimOptions = {}): Promise<
         return
       }
       const requestId = typeof r.requestId === 'string' ? r.requestId : ''
-      socket.emit(M_EVENT, snapshotFor(data, r.route, requestId, view))
+      socket.emit(M_EVENT, snapshotFor(data, r.route, requestId, view, shiftSeconds))
       const s = subscribers.get(socket) ?? { routes: new Set<string>(), known: new Set<string>() }
       subscribers.set(socket, s)
       s.routes.add(r.route)
