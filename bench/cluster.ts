@@ -41,6 +41,10 @@ interface Settings {
 }
 
 interface ClientReport {
+  /** CPU seconds per second of the run, per edge process (cluster runs), or of this process. */
+  cpu?: number[]
+  /** Delta messages per client per second. */
+  rate?: number
   connected: number
   samples: number
   messages: number
@@ -101,8 +105,20 @@ function request<T>(child: ChildProcess, message: object, reply: string): Promis
   })
 }
 
+/** CPU seconds a process has used so far, from its `/metrics` (prom-client's default metric). */
+async function cpuSeconds(httpUrl: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text()
+  const m = /^process_cpu_seconds_total (\S+)$/m.exec(text)
+  return m === null ? NaN : Number(m[1])
+}
+
 /** Connects `s.clients` clients spread over `urls` (in a child process), drives, reports. */
-async function measure(urls: string[], s: Settings, drive: () => Promise<void>) {
+async function measure(
+  urls: string[],
+  s: Settings,
+  drive: () => Promise<void>,
+  cpuOf: () => Promise<number[]>,
+) {
   const child = fork(fileURLToPath(import.meta.url), ['--clients'], { stdio: 'inherit' })
   try {
     const ready = await request<{ connected: number }>(
@@ -112,13 +128,19 @@ async function measure(urls: string[], s: Settings, drive: () => Promise<void>) 
     )
     if (ready.connected < s.clients) throw new Error(`only ${ready.connected} clients connected`)
     const warmupUntil = now() + 1000
+    const cpu0 = await cpuOf()
+    const t0 = now()
     await drive()
+    const cpu1 = await cpuOf()
+    const seconds = (now() - t0) / 1000
     await new Promise((r) => setTimeout(r, 1000)) // let the tail arrive
     const { report } = await request<{ report: ClientReport }>(
       child,
       { type: 'report', warmupUntil },
       'report',
     )
+    report.cpu = cpu1.map((c, i) => (c - cpu0[i]!) / seconds)
+    report.rate = report.messages / s.clients / seconds
     return report
   } finally {
     child.kill()
@@ -165,8 +187,11 @@ async function benchSingle(s: Settings): Promise<ClientReport> {
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' })
   const proxy = await startProxy(config, silentLogger, { feeds: [feed] })
   try {
-    return await measure([`${proxy.url.replace('http', 'ws')}/ws`], s, () =>
-      paced(s.opsPerSec / s.batch, s.seconds, (k) => feed.emit(makeBatch(k, s.batch, now()))),
+    return await measure(
+      [`${proxy.url.replace('http', 'ws')}/ws`],
+      s,
+      () => paced(s.opsPerSec / s.batch, s.seconds, (k) => feed.emit(makeBatch(k, s.batch, now()))),
+      async () => [cpuNow()],
     )
   } finally {
     await proxy.close()
@@ -193,19 +218,31 @@ async function benchCluster(s: Settings, edges: number, redisUrl: string): Promi
   try {
     await ingest.active()
     const urls: string[] = []
+    const https: string[] = []
     for (let i = 0; i < edges; i++) {
       const e = await startEdgeProcess(redisUrl, prefix)
       started.push(e.child)
+      https.push(e.url)
       urls.push(`${e.url.replace('http', 'ws')}/ws`)
     }
-    return await measure(urls, s, () =>
-      paced(s.opsPerSec / s.batch, s.seconds, (k) => feed!.emit(makeBatch(k, s.batch, now()))),
+    return await measure(
+      urls,
+      s,
+      () =>
+        paced(s.opsPerSec / s.batch, s.seconds, (k) => feed!.emit(makeBatch(k, s.batch, now()))),
+      () => Promise.all(https.map(cpuSeconds)),
     )
   } finally {
     for (const c of started) c.kill('SIGTERM')
     await ingest.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/** This process's CPU seconds so far. */
+function cpuNow(): number {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
 }
 
 // ---- client process ----
@@ -294,13 +331,16 @@ export async function runClusterBench(): Promise<void> {
       const expected = Math.round(clients * (s.opsPerSec / s.batch) * (s.seconds - 1))
       const fmt = (r: ClientReport) =>
         `p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms` +
-        `  (${r.samples}/${expected} batch samples, ${r.connected} still connected)`
+        `  (${r.samples}/${expected} batch samples, ${r.connected} still connected)\n` +
+        `${' '.repeat(36)}CPU ${r.cpu!.map((c) => `${c.toFixed(2)}`).join(' + ')} core(s), ` +
+        `${r.rate!.toFixed(0)} deltas/s per client`
       console.log(
         `cluster: ${clients} clients, ${s.opsPerSec} ops/s in batches of ${s.batch}, ${s.seconds} s ` +
           `(first second is warm-up); ${cpus().length} cores shared by redis-server, ingest, edges and clients`,
       )
       const single = await benchSingle(s)
       console.log(`  one process, all clients          emit → receive: ${fmt(single)}`)
+      console.log(`${' '.repeat(36)}(CPU of the one process includes the feed and the pacing)`)
       const one = await benchCluster(s, 1, redis.url)
       console.log(`  ingest → Redis → 1 edge (all)     emit → receive: ${fmt(one)}`)
       const two = await benchCluster(s, 2, redis.url)
@@ -308,6 +348,11 @@ export async function runClusterBench(): Promise<void> {
       console.log(
         `  p99: 2 edges ${(two.p99 / single.p99).toFixed(2)}× the one process; the Redis hop ` +
           `(1 edge − one process) p50 ${(one.p50 - single.p50).toFixed(1)} ms`,
+      )
+      const perEdge = one.cpu![0]! / clients / one.rate!
+      console.log(
+        `  one edge: ${(perEdge * 1e6).toFixed(2)} µs of CPU per client per delta ` +
+          `→ one core carries about ${Math.floor(1 / perEdge / one.rate!)} clients at ${one.rate!.toFixed(0)} deltas/s`,
       )
     }
   } finally {
