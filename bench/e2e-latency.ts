@@ -53,7 +53,7 @@
  *
  * Run: `npm run build && npx tsx bench/e2e-latency.ts` (env: MARKS=300 marked changes per
  * run, LOAD_RATE=1000 changes/s, E2E_PROFILE=dir to write a CPU profile of the proxy
- * process and a Chromium trace of the loaded run there, E2E_SCREENSHOT=file.png to look at
+ * process, a Chromium trace and a CPU profile of the page during the loaded run there, E2E_SCREENSHOT=file.png to look at
  * the page under load, E2E_CSS to try a style override without rebuilding, WEB_DIST for
  * another build of the app).
  */
@@ -841,13 +841,20 @@ async function main(): Promise<void> {
 
     const results: RunResult[] = []
     results.push(await run('default feeds', 0))
-    if (profileDir !== undefined)
+    if (profileDir !== undefined) {
       await browser.startTracing(page, {
         path: path.join(profileDir, 'chromium-trace.json'),
         screenshots: false,
       })
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
     results.push(await run(`+ ${LOAD_RATE} changes/s`, LOAD_RATE))
-    if (profileDir !== undefined) await browser.stopTracing()
+    if (profileDir !== undefined) {
+      const { profile } = await cdp.send('Profiler.stop')
+      writeFileSync(path.join(profileDir, 'page.cpuprofile'), JSON.stringify(profile))
+      await browser.stopTracing()
+    }
     print(results)
     const loaded = results[1]!
     const p95 = percentile(loaded.stages['total (t0→t5)']!, 95)
