@@ -19,7 +19,7 @@ export interface IngestOptions {
   feeds?: () => Feed[]
   /** The linker's debounce (default 1000 ms). */
   linkDebounceMs?: number
-  /** Snapshot cadence, see StreamPublisherOptions (defaults ringSize / 4 deltas, 2000 ms). */
+  /** Snapshot cadence, see StreamPublisherOptions (defaults ringSize / 4 deltas, 5000 ms). */
   snapshotEveryDeltas?: number
   snapshotEveryMs?: number
 }

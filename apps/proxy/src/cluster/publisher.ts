@@ -38,7 +38,7 @@ export interface StreamPublisherOptions {
   ringSize: number
   /** Store the snapshot after this many deltas (default ringSize / 4, at least 1). */
   snapshotEveryDeltas?: number
-  /** …and at least this often while deltas flow, ms (default 2000). */
+  /** …and at least this often while deltas flow, ms (default 5000). */
   snapshotEveryMs?: number
   /** Feed statuses are stored every this many ms, with a TTL of 5 of them (default 1000). */
   feedsEveryMs?: number
@@ -96,7 +96,7 @@ export class StreamPublisher {
   constructor(options: StreamPublisherOptions) {
     this.o = {
       snapshotEveryDeltas: Math.max(1, Math.floor(options.ringSize / 4)),
-      snapshotEveryMs: 2000,
+      snapshotEveryMs: 5000,
       feedsEveryMs: 1000,
       logger: silentLogger,
       ...options,
