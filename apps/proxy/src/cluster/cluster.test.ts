@@ -80,11 +80,11 @@ async function cluster(ingests: number, edges: number, env: Record<string, strin
 }
 
 async function withTimeoutActive(node: RunningIngest) {
-  await waitUntil(() => node.state === 'active', { timeoutMs: 5000, what: 'an active ingest' })
+  await waitUntil(() => node.state === 'active', { timeoutMs: 10_000, what: 'an active ingest' })
 }
 
 /** Waits until every edge holds the ingest hub's epoch and seq. */
-async function inStep(ingest: RunningIngest, edges: RunningEdge[], timeoutMs = 5000) {
+async function inStep(ingest: RunningIngest, edges: RunningEdge[], timeoutMs = 10_000) {
   await waitUntil(
     () =>
       ingest.hub !== null &&
@@ -187,7 +187,10 @@ describe('cluster over Redis (real redis-server)', () => {
     const first = client(wsUrl(a))
     await first.open
     tick(ingest, feed, 30)
-    await waitUntil(() => replay(first.messages).seq === ingest.hub!.seq, { what: 'A live' })
+    await waitUntil(() => replay(first.messages).seq === ingest.hub!.seq, {
+      timeoutMs: 10_000,
+      what: 'A live',
+    })
     first.ws.terminate()
     const atA = replay(first.messages)
     tick(ingest, feed, 25) // while the client is away
@@ -196,6 +199,7 @@ describe('cluster over Redis (real redis-server)', () => {
     await second.open
     tick(ingest, feed, 15)
     await waitUntil(() => second.messages.filter((m) => m.type === 'delta').length >= 40, {
+      timeoutMs: 10_000,
       what: 'B replayed then live',
     })
     expect(second.messages[0]?.type).toBe('resumed')
@@ -218,7 +222,10 @@ describe('cluster over Redis (real redis-server)', () => {
     await inStep(active, [edge])
     const viewer = client(wsUrl(edge))
     await viewer.open
-    await waitUntil(() => viewer.messages.length > 0, { what: 'the first snapshot' })
+    await waitUntil(() => viewer.messages.length > 0, {
+      timeoutMs: 10_000,
+      what: 'the first snapshot',
+    })
     const oldEpoch = active.hub!.epoch
 
     await active.crash()
@@ -236,6 +243,7 @@ describe('cluster over Redis (real redis-server)', () => {
         replay(viewer.messages).seq === standby.hub!.seq &&
         replay(viewer.messages).epoch === standby.hub!.epoch,
       {
+        timeoutMs: 10_000,
         what: 'the viewer on the new epoch',
       },
     )
@@ -282,6 +290,7 @@ describe('cluster over Redis (real redis-server)', () => {
     // the restart was felt: every edge's blocked read failed at least once
     for (const e of c.edges) expect(e.counters.failures).toBeGreaterThan(0)
     await waitUntil(() => replay(viewer.messages).seq === ingest.hub!.seq, {
+      timeoutMs: 10_000,
       what: 'the viewer caught up',
     })
     expect(sorted(stateEntities(replay(viewer.messages).state!))).toEqual(
@@ -299,7 +308,10 @@ describe('cluster over Redis (real redis-server)', () => {
     await inStep(ingest, [edge])
     const viewer = client(wsUrl(edge))
     await viewer.open
-    await waitUntil(() => viewer.messages.length > 0, { what: 'the first snapshot' })
+    await waitUntil(() => viewer.messages.length > 0, {
+      timeoutMs: 10_000,
+      what: 'the first snapshot',
+    })
     const before = replay(viewer.messages)
 
     await edge.pause()
@@ -307,13 +319,17 @@ describe('cluster over Redis (real redis-server)', () => {
     // steps the ingest keeps up with, so only the edge is behind
     for (let i = 0; i < 60; i++) {
       tick(ingest, feed, 10)
-      await waitUntil(() => ingest.publisher!.writtenSeq === ingest.hub!.seq, { what: 'written' })
+      await waitUntil(() => ingest.publisher!.writtenSeq === ingest.hub!.seq, {
+        timeoutMs: 10_000,
+        what: 'written',
+      })
     }
     expect(ingest.publisher!.counters.skipped).toBe(0)
     edge.resume()
     await inStep(ingest, [edge], 10_000)
     expect(edge.counters.gaps).toBe(1)
     await waitUntil(() => replay(viewer.messages).seq === ingest.hub!.seq, {
+      timeoutMs: 10_000,
       what: 'the viewer caught up',
     })
     const snapshots = viewer.messages.filter((m) => m.type === 'snapshot') as SnapshotMessage[]
@@ -322,7 +338,7 @@ describe('cluster over Redis (real redis-server)', () => {
     // a client resuming from before the gap gets a snapshot too, never a guess
     const late = client(wsUrl(edge, `?epoch=${before.epoch}&seq=${before.seq}`))
     await late.open
-    await waitUntil(() => late.messages.length > 0, { what: 'the late client' })
+    await waitUntil(() => late.messages.length > 0, { timeoutMs: 10_000, what: 'the late client' })
     expect(late.messages[0]?.type).toBe('snapshot')
 
     // a burst faster than Redis takes it overruns the ingest's own ring: it skips to a
@@ -332,6 +348,7 @@ describe('cluster over Redis (real redis-server)', () => {
     expect(ingest.publisher!.counters.skipped).toBeGreaterThan(0)
     expect(edge.counters.gaps).toBe(2)
     await waitUntil(() => replay(viewer.messages).seq === ingest.hub!.seq, {
+      timeoutMs: 10_000,
       what: 'the viewer caught up again',
     })
     expect(sorted(stateEntities(replay(viewer.messages).state!))).toEqual(
