@@ -382,14 +382,19 @@ describe('cluster over Redis (real redis-server)', () => {
     const r = await fetch(`${c.edges[0]!.url}/api/links`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ action: 'unlink', a: 'winamax:e1', b: 'kwiff:e9' }),
+      body: JSON.stringify({ action: 'link', a: 'winamax:e1', b: 'kwiff:e9' }),
     })
     expect(r.status).toBe(200)
+    // answered once the edge has the canonical event the decision made, as the one process
+    const canonical = [...c.edges[0]!.replica.state.canonical.values()]
+    expect(canonical).toHaveLength(1)
+    expect(JSON.stringify(canonical[0])).toContain('kwiff:e9')
+    expect(JSON.stringify(canonical[0])).toContain('winamax:e1')
     const listed = (await (await fetch(`${c.edges[0]!.url}/api/links`)).json()) as {
       decisions: { action: string; a: string; b: string }[]
     }
     expect(listed.decisions).toEqual([
-      expect.objectContaining({ action: 'unlink', a: 'kwiff:e9', b: 'winamax:e1' }),
+      expect.objectContaining({ action: 'link', a: 'kwiff:e9', b: 'winamax:e1' }),
     ])
   }, 20_000)
 })

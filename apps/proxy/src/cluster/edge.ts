@@ -85,7 +85,8 @@ export interface RunningEdge {
  * entries) or a delta that does not apply → it reloads the snapshot, and the relay sends
  * it to every client. Reads the feeds' statuses and the link decisions every second.
  * `POST /api/links` queues the decision for the active ingest, which owns the linker and
- * the links file, and answers once the ingest did (500 when it did not within
+ * the links file, and answers once the ingest applied it and this edge has the delta that
+ * carries its ops (500 when that did not happen within
  * `decisionTimeoutMs`; the decision stays queued for the next active ingest).
  * Connects to Redis first (retrying until it answers), then listens, serving an empty state
  * until the first snapshot.
@@ -135,7 +136,12 @@ export async function startEdge(
       const end = Date.now() + decisionTimeoutMs
       while (Date.now() < end) {
         const answer = await client.get(keys.decided(q.id))
-        if (answer === 'ok') {
+        if (typeof answer === 'string' && answer.startsWith('ok')) {
+          // `ok <epoch> <seq>`: answer once this edge has the delta carrying the decision's
+          // ops, as the one process answers once they are on its hub
+          const [, epoch, seq] = answer.split(' ')
+          while (replica.epoch === epoch && replica.seq < Number(seq) && Date.now() < end)
+            await sleep(10)
           await refreshMeta()
           return
         }

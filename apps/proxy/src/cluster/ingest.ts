@@ -249,7 +249,7 @@ export async function startIngest(
 
   const decide = async (q: QueuedDecision): Promise<void> => {
     const a = current
-    let answer = 'ok'
+    let answer: string
     if (a === null) answer = 'error: no active ingest'
     else {
       const ea = a.hub.state.event.get(q.a)
@@ -260,6 +260,9 @@ export async function startIngest(
       else {
         try {
           await a.linker.decide(q.action, q.a, q.b)
+          // publish its ops now, and tell the edge which delta carries them
+          a.hub.flush()
+          answer = `ok ${a.hub.epoch} ${a.hub.seq}`
         } catch (err) {
           log.error({ err: (err as Error).message }, 'could not save a link decision')
           answer = 'error: could not save the decision'
