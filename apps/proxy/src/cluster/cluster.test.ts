@@ -328,6 +328,9 @@ describe('cluster over Redis (real redis-server)', () => {
     edge.resume()
     await inStep(ingest, [edge], 10_000)
     expect(edge.counters.gaps).toBe(1)
+    expect(await (await fetch(`${edge.url}/metrics`)).text()).toMatch(
+      /^oddsboard_edge_gaps_total 1$/m,
+    )
     await waitUntil(() => replay(viewer.messages).seq === ingest.hub!.seq, {
       timeoutMs: 10_000,
       what: 'the viewer caught up',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Counter } from 'prom-client'
 import type { Logger } from '@oddsboard/feedkit'
 import { redactSecrets } from '@oddsboard/feedkit'
 import type { FeedStatus, PricePoint } from '@oddsboard/model'
@@ -253,12 +254,28 @@ export async function startEdge(
     ...(options.feedsIntervalMs !== undefined && { feedsIntervalMs: options.feedsIntervalMs }),
   })
   relay.attach(server)
+  const registry = createMetrics(replica, relay)
+  for (const [name, help, key] of [
+    ['oddsboard_edge_stream_entries_total', 'Stream entries read from Redis', 'entries'],
+    ['oddsboard_edge_gaps_total', 'Snapshot reloads after a gap in the stream', 'gaps'],
+    ['oddsboard_edge_epoch_changes_total', 'Snapshot reloads after a new epoch', 'epochChanges'],
+    ['oddsboard_edge_read_failures_total', 'Stream reads that failed (Redis away)', 'failures'],
+  ] as const)
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(counters[key])
+      },
+    })
   server.on(
     'request',
     createHttpApp({
       hub: replica,
       history,
-      registry: createMetrics(replica, relay),
+      registry,
       linker,
       links: { list: () => links },
       allowedOrigins,
