@@ -11,7 +11,7 @@
  * Needs redis-server (scripts/ensure-redis.sh); starts its own on an ephemeral port without
  * persistence. The feed and the ingest (or the single process) run in this process, each
  * edge in a process of its own (`apps/proxy/src/main.ts`, ROLE=edge), the clients in
- * another; every op carries its emit time (epoch ms, sub-ms, in `hotUsers`) and the clients
+ * processes of 250 (CLIENTS_PER_PROCESS); every op carries its emit time (epoch ms, sub-ms, in `hotUsers`) and the clients
  * record receive − emit (same machine clock: performance.timeOrigin + performance.now()).
  * The first second is warm-up and left out. On a 2-core machine the edges, the ingest,
  * redis-server and the clients share the same two cores: a split across edges can only
@@ -119,14 +119,29 @@ async function measure(
   drive: () => Promise<void>,
   cpuOf: () => Promise<number[]>,
 ) {
-  const child = fork(fileURLToPath(import.meta.url), ['--clients'], { stdio: 'inherit' })
+  // one client process per CLIENTS_PER_PROCESS clients (default 250), so that reading the
+  // messages of 1,000 sockets is not one event loop's work
+  const per = Number(process.env.CLIENTS_PER_PROCESS ?? 250)
+  const shares: number[] = []
+  for (let left = s.clients; left > 0; left -= per) shares.push(Math.min(per, left))
+  const children = shares.map(() =>
+    fork(fileURLToPath(import.meta.url), ['--clients'], { stdio: 'inherit' }),
+  )
   try {
-    const ready = await request<{ connected: number }>(
-      child,
-      { type: 'connect', urls, n: s.clients },
-      'ready',
+    let offset = 0
+    const ready = await Promise.all(
+      children.map((child, i) => {
+        const first = offset
+        offset += shares[i]!
+        return request<{ connected: number }>(
+          child,
+          { type: 'connect', urls, n: shares[i], first },
+          'ready',
+        )
+      }),
     )
-    if (ready.connected < s.clients) throw new Error(`only ${ready.connected} clients connected`)
+    const connected = ready.reduce((a, r) => a + r.connected, 0)
+    if (connected < s.clients) throw new Error(`only ${connected} clients connected`)
     const warmupUntil = now() + 1000
     const cpu0 = await cpuOf()
     const t0 = now()
@@ -134,16 +149,30 @@ async function measure(
     const cpu1 = await cpuOf()
     const seconds = (now() - t0) / 1000
     await new Promise((r) => setTimeout(r, 1000)) // let the tail arrive
-    const { report } = await request<{ report: ClientReport }>(
-      child,
-      { type: 'report', warmupUntil },
-      'report',
+    const parts = await Promise.all(
+      children.map((child) =>
+        request<{ report: ClientReport; every: number[] }>(
+          child,
+          { type: 'report', warmupUntil },
+          'report',
+        ),
+      ),
     )
+    // percentiles over every process's samples (each sends every 4th of its sorted latencies)
+    const merged = Float64Array.from(parts.flatMap((p) => p.every)).sort()
+    const report: ClientReport = {
+      connected: parts.reduce((a, p) => a + p.report.connected, 0),
+      samples: parts.reduce((a, p) => a + p.report.samples, 0),
+      messages: parts.reduce((a, p) => a + p.report.messages, 0),
+      p50: percentile(merged, 50),
+      p99: percentile(merged, 99),
+      max: Math.max(...parts.map((p) => p.report.max)),
+    }
     report.cpu = cpu1.map((c, i) => (c - cpu0[i]!) / seconds)
     report.rate = report.messages / s.clients / seconds
     return report
   } finally {
-    child.kill()
+    for (const child of children) child.kill()
   }
 }
 
@@ -273,46 +302,51 @@ function runClients(): void {
       last = emitAt
     }
   }
-  process.on('message', (m: { type: string; urls: string[]; n: number; warmupUntil: number }) => {
-    if (m.type === 'connect') {
-      void (async () => {
-        let connected = 0
-        for (let i = 0; i < m.n; i += 50) {
-          const group = Array.from({ length: Math.min(50, m.n - i) }, (_, j) => {
-            const ws = new WebSocket(m.urls[(i + j) % m.urls.length]!, {
-              perMessageDeflate: false,
-              skipUTF8Validation: true,
-            })
-            sockets.push(ws)
-            ws.on('message', onMessage)
-            ws.on('error', () => {})
-            return new Promise<void>((resolve) => {
-              ws.once('open', () => {
-                connected++
-                resolve()
+  process.on(
+    'message',
+    (m: { type: string; urls: string[]; n: number; first: number; warmupUntil: number }) => {
+      if (m.type === 'connect') {
+        void (async () => {
+          let connected = 0
+          for (let i = 0; i < m.n; i += 50) {
+            const group = Array.from({ length: Math.min(50, m.n - i) }, (_, j) => {
+              const ws = new WebSocket(m.urls[(m.first + i + j) % m.urls.length]!, {
+                perMessageDeflate: false,
+                skipUTF8Validation: true,
               })
-              ws.once('close', () => resolve())
+              sockets.push(ws)
+              ws.on('message', onMessage)
+              ws.on('error', () => {})
+              return new Promise<void>((resolve) => {
+                ws.once('open', () => {
+                  connected++
+                  resolve()
+                })
+                ws.once('close', () => resolve())
+              })
             })
-          })
-          await Promise.all(group)
+            await Promise.all(group)
+          }
+          process.send!({ type: 'ready', connected })
+        })()
+      } else if (m.type === 'report') {
+        const kept: number[] = []
+        for (let i = 0; i < lats.length; i++) if (emitAts[i]! >= m.warmupUntil) kept.push(lats[i]!)
+        const sorted = Float64Array.from(kept).sort()
+        const report: ClientReport = {
+          connected: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
+          samples: sorted.length,
+          messages,
+          p50: percentile(sorted, 50),
+          p99: percentile(sorted, 99),
+          max: sorted.length ? sorted[sorted.length - 1]! : NaN,
         }
-        process.send!({ type: 'ready', connected })
-      })()
-    } else if (m.type === 'report') {
-      const kept: number[] = []
-      for (let i = 0; i < lats.length; i++) if (emitAts[i]! >= m.warmupUntil) kept.push(lats[i]!)
-      const sorted = Float64Array.from(kept).sort()
-      const report: ClientReport = {
-        connected: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
-        samples: sorted.length,
-        messages,
-        p50: percentile(sorted, 50),
-        p99: percentile(sorted, 99),
-        max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+        const every: number[] = []
+        for (let i = 0; i < sorted.length; i += 4) every.push(sorted[i]!)
+        process.send!({ type: 'report', report, every })
       }
-      process.send!({ type: 'report', report })
-    }
-  })
+    },
+  )
 }
 
 // ---- main ----
