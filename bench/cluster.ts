@@ -7,7 +7,7 @@
  *    the cost of the Redis hop alone;
  * 3. a cluster with 2 edges, the clients split between them.
  *
- * Run: `npx tsx bench/cluster.ts` (env: CLIENTS=1000 OPS_PER_SEC=2000 BATCH=20 SECONDS=10).
+ * Run: `npx tsx bench/cluster.ts` (env: CLIENTS=250,1000 OPS_PER_SEC=2000 BATCH=20 SECONDS=10).
  * Needs redis-server (scripts/ensure-redis.sh); starts its own on an ephemeral port without
  * persistence. The feed and the ingest (or the single process) run in this process, each
  * edge in a process of its own (`apps/proxy/src/main.ts`, ROLE=edge), the clients in
@@ -360,7 +360,7 @@ export async function runClusterBench(): Promise<void> {
   }
   const redis = await startRedisServer()
   try {
-    for (const clients of (process.env.CLIENTS ?? '1000').split(',').map(Number)) {
+    for (const clients of (process.env.CLIENTS ?? '250,1000').split(',').map(Number)) {
       const s: Settings = { clients, ...base }
       const expected = Math.round(clients * (s.opsPerSec / s.batch) * (s.seconds - 1))
       const fmt = (r: ClientReport) =>
