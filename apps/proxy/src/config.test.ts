@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       allowedOrigins: null,
       relayMaxBufferBytes: 4 * 1024 * 1024,
-      coalesceMs: 10,
+      coalesceMs: 3,
     })
     expect(c.feeds.map((f) => [f.source, f.target, f.adapter])).toEqual([
       ['winamax', 'sim', BOOKS[0]],

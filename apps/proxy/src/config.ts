@@ -189,7 +189,7 @@ const TAIL_VARIABLES: Record<string, Variable> = {
   RELAY_MAX_BUFFER_BYTES: {
     description: 'per-client socket buffer limit before close 4008 (default 4194304)',
   },
-  RELAY_COALESCE_MS: { description: 'delta coalescing window in ms, 1–50 (default 10)' },
+  RELAY_COALESCE_MS: { description: 'delta coalescing window in ms, 1–50 (default 3)' },
   RELAY_RING_SIZE: { description: 'deltas kept for resume (default 2000)' },
   WEB_DIST: { description: 'folder of the built web app (default apps/web/dist)' },
   RECORD_DIR: { description: 'record every raw upstream frame there, one file per book per hour' },
@@ -271,7 +271,7 @@ function proxySchema(books: readonly BookAdapter[]) {
       1 << 30,
       'an integer number of bytes between 1024 and 1073741824',
     ).default(4 * 1024 * 1024),
-    RELAY_COALESCE_MS: int(1, 50).default(10),
+    RELAY_COALESCE_MS: int(1, 50).default(3),
     RELAY_RING_SIZE: int(1, 100_000).default(2000),
     WEB_DIST: z.string().min(1).optional(),
     RECORD_DIR: z

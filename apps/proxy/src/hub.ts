@@ -23,7 +23,7 @@ import { textFrame } from './frame'
 
 /** Options of a {@link Hub}; every field has a default. */
 export interface HubOptions {
-  /** Coalescing window: at most one delta per this many ms (default 10, at most 50). */
+  /** Coalescing window: at most one delta per this many ms (default 3, at most 50). */
   coalesceMs?: number
   /** Deltas kept for resume (default 2,000). */
   ringSize?: number
@@ -133,7 +133,8 @@ export class Hub {
   private seqValue = 0
   private stateValue: EntityState = emptyState()
   private pending: Op[][] = []
-  private timer: NodeJS.Timeout | null = null
+  /** The pending flush: an immediate when the window has passed, else a timeout. */
+  private timer: { cancel(): void } | null = null
   private lastFlushAt = -Infinity
   /** The last deltas' frames ({@link PublishedDelta.frame}), by seq modulo the ring's length. */
   private readonly ring: ({ frame: Buffer; payload: Buffer } | undefined)[]
@@ -149,7 +150,7 @@ export class Hub {
   readonly counters: HubCounters = { opsApplied: 0, badBatches: 0, deltas: 0 }
 
   constructor(options: HubOptions = {}) {
-    this.coalesceMs = Math.min(50, Math.max(0, options.coalesceMs ?? 10))
+    this.coalesceMs = Math.min(50, Math.max(0, options.coalesceMs ?? 3))
     this.ring = new Array<{ frame: Buffer; payload: Buffer } | undefined>(
       Math.max(1, options.ringSize ?? 2000),
     )
@@ -199,7 +200,7 @@ export class Hub {
    */
   flush(): PublishedDelta | null {
     if (this.timer !== null) {
-      clearTimeout(this.timer)
+      this.timer.cancel()
       this.timer = null
     }
     const batches = this.pending
@@ -305,7 +306,7 @@ export class Hub {
 
   /** Clears the timer, drops pending ops and unsubscribes from the feeds (feeds keep running). */
   close(): void {
-    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timer = null
     this.pending = []
     for (const u of this.unsubscribers.splice(0)) u()
@@ -351,13 +352,25 @@ export class Hub {
     return applied
   }
 
+  /**
+   * Flushes once the window since the last flush has passed: on the next turn of the event
+   * loop (`setImmediate`, so ops pushed in the same turn join; a 0 ms timeout would wait
+   * about 1 ms) when it already has, else by a timeout at its end.
+   */
   private schedule(): void {
     if (this.timer !== null) return
-    const wait = Math.max(0, this.lastFlushAt + this.coalesceMs - this.now())
-    this.timer = setTimeout(() => {
+    const wait = this.lastFlushAt + this.coalesceMs - this.now()
+    const run = () => {
       this.timer = null
       this.flush()
-    }, wait)
+    }
+    if (wait <= 0) {
+      const immediate = setImmediate(run)
+      this.timer = { cancel: () => clearImmediate(immediate) }
+    } else {
+      const timeout = setTimeout(run, wait)
+      this.timer = { cancel: () => clearTimeout(timeout) }
+    }
   }
 
   private emitFeeds(): void {
