@@ -114,3 +114,4 @@ export class FakeFeed extends FeedBase {
     super.badFrame(frame, reason)
   }
 }
+export { TestWorld, footballFixture } from './testingWorld'

@@ -8,7 +8,7 @@ import { createKwiffFeed } from './feed'
 import type { KwiffSimServer } from './sim'
 import { startKwiffSim } from './sim'
 import { SHARED_ID_BASE } from './simShared'
-import { footballFixture, TestWorld } from './simTestWorld'
+import { footballFixture, TestWorld } from '@oddsboard/feedkit/testing'
 
 const until = (cond: () => boolean, what: string, ms = 10_000) =>
   waitUntil(cond, { timeoutMs: ms, what })

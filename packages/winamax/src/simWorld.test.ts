@@ -6,7 +6,7 @@ import { createSharedWorld } from '@oddsboard/simworld'
 import { waitUntil } from '@oddsboard/feedkit/testing'
 import { createWinamaxFeed } from './feed'
 import { startWinamaxSim } from './sim'
-import { footballFixture, TestWorld } from './simTestWorld'
+import { footballFixture, TestWorld } from '@oddsboard/feedkit/testing'
 import { WORLD_ID_BASE } from './simWorld'
 
 const until = (cond: () => boolean, what: string, ms = 10_000) =>

@@ -1,5 +1,5 @@
 /**
- * A small hand-driven {@link SharedWorld} for tests of the simulator's world rendering: the
+ * A small hand-driven {@link SharedWorld} for tests of a simulator's world rendering (every book package's tests use it): the
  * test adds matches, sets their play and each book's prices, and removes them; every change
  * is announced to the listeners as the real world would (`added`, `state`, `prices`,
  * `removed`). No timers. Not used outside tests.
@@ -12,7 +12,7 @@ import type {
   WorldMatch,
   WorldPrices,
   WorldStatus,
-} from '@oddsboard/feedkit'
+} from './world'
 
 /** A test world; see the module comment. */
 export class TestWorld implements SharedWorld {
