@@ -268,6 +268,7 @@ export class Hub {
       protocol: RELAY_PROTOCOL,
       epoch: this.epoch,
       seq: this.seqValue,
+      ts: Date.now(),
       entities: stateEntities(this.stateValue),
       feeds: this.feeds(),
     }

@@ -260,6 +260,7 @@ export class Relay {
       protocol: RELAY_PROTOCOL,
       epoch,
       seq,
+      ts: Date.now(),
     }
     if (!this.send(client, JSON.stringify(resumed))) return
     for (const frame of frames) {

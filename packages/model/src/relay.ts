@@ -68,6 +68,12 @@ export interface SnapshotMessage {
   /** Changes whenever the proxy restarts or rebuilds its state. */
   epoch: string
   seq: number
+  /**
+   * The proxy's clock when it built this message, epoch ms: the browser takes its offset to
+   * the proxy's clock from it (ages and freshness are read on the proxy's clock), so it need
+   * not wait for the first delta. Optional: a peer that omits it is read from the first delta.
+   */
+  ts?: number
   /** Parents first: sports, competitions, events, markets, selections, then canonical events. */
   entities: Entity[]
   feeds: FeedStatus[]
@@ -85,6 +91,8 @@ export interface ResumedMessage {
   epoch: string
   /** The position resumed from: the next delta has `seq + 1`. */
   seq: number
+  /** The proxy's clock when it sent this message, epoch ms (as {@link SnapshotMessage.ts}). */
+  ts?: number
 }
 
 /**

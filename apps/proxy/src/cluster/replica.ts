@@ -161,6 +161,7 @@ export class ReplicaHub implements StateSource {
       protocol: RELAY_PROTOCOL,
       epoch: this.epochValue,
       seq: this.seqValue,
+      ts: Date.now(),
       entities: stateEntities(this.stateValue),
       feeds: this.feedList,
     }

@@ -39,8 +39,11 @@ export function useBoard<T>(selector: (s: BoardStore) => T): T {
  * snapshot (seq gap or new epoch). A malformed delta is dropped and also triggers a snapshot.
  */
 export function dispatchMessage(msg: ServerMessage, now = Date.now()): boolean {
-  if (msg.type === 'snapshot' || msg.type === 'resumed') resetServerTime()
-  else if (msg.type === 'delta') observeServerTime(msg.ts, now)
+  if (msg.type === 'snapshot' || msg.type === 'resumed') {
+    // a new connection measures the proxy's clock again, from this message when it says
+    resetServerTime()
+    if (typeof msg.ts === 'number') observeServerTime(msg.ts, now)
+  } else if (msg.type === 'delta') observeServerTime(msg.ts, now)
   const s = boardStore.getState()
   try {
     const { data, needSnapshot } = applyServerMessage(s.board, msg, now)
