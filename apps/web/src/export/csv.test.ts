@@ -28,6 +28,8 @@ describe('CSV', () => {
         ],
       ),
     ).toBe('Match,Home · 1\r\nA v B,2.1\r\n"C, D",\r\n')
+    // no rows: the header record alone, not an empty record after it
+    expect(csvText(['time', 'odds'], [])).toBe('time,odds\r\n')
   })
   it('names files by their parts and a zoned time', () => {
     expect(slug('Sinner v Alcaraz · Player 1 (Bet365)')).toBe('sinner-v-alcaraz-player-1-bet365')

@@ -33,7 +33,8 @@ export function csvField(v: CsvValue): string {
 /** A whole CSV document: a header record, then one record per row, CRLF after each. */
 export function csvText(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
   const text = Papa.unparse({ fields: [...header], data: rows.map((r) => r.map(value)) }, UNPARSE)
-  return `${text}\r\n`
+  // papaparse ends a header with no rows with CRLF already, and a last row without one
+  return text.endsWith('\r\n') ? text : `${text}\r\n`
 }
 
 /** A name part safe in a file name: letters, digits and dashes ("Arsenal v Chelsea" → "arsenal-v-chelsea"). */
