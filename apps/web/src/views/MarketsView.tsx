@@ -3,6 +3,7 @@ import {
   type EntityState,
   type Event,
   type MarketType,
+  type Source,
   type SportKey,
 } from '@oddsboard/model'
 import { memo, useMemo } from 'react'
@@ -18,18 +19,23 @@ import { eventCols, eventIdOf, eventOfRow, outcomeCol, useEventRows } from './co
 /** Types whose outcomes the Home / Draw / Away headers name without a label. */
 const HOME_DRAW_AWAY: ReadonlySet<MarketType> = new Set(['1x2', 'winner'])
 
+/** Which book's listing stands for a match several books list: those writing English first, as the canonical event's name. */
+const ROW_BOOKS: readonly Source[] = ['bet365', 'kwiff', 'winamax']
+
 /**
  * One row per match: an event from any book, not ended; a match listed by several books
- * (one canonical event) is one row, the canonical event's first member present (its other
- * books' markets are in the expanded row).
+ * (one canonical event) is one row, that of the member present of the first book in
+ * {@link ROW_BOOKS} (its other books' markets are in the expanded row).
  */
 const include = (e: Event, entities: EntityState) => {
   if (e.status === 'ended') return false
   const cid = canonicalIndex(entities.canonical).get(e.id)
   if (cid === undefined) return true
   const c = entities.canonical.get(cid)
-  const first = c?.members.find((m) => entities.event.has(m.eventId))
-  return first === undefined || first.eventId === e.id
+  if (c === undefined) return true
+  const present = c.members.filter((m) => entities.event.has(m.eventId))
+  const row = ROW_BOOKS.map((b) => present.find((m) => m.source === b)).find((m) => m !== undefined)
+  return row === undefined || row.eventId === e.id
 }
 
 const countCache = new WeakMap<EntityState['market'], Map<string, number>>()
