@@ -177,6 +177,16 @@ async function measure(
 }
 
 /** Starts an edge process; resolves with its URL once it listens. */
+/** Stops an edge process: SIGTERM, then SIGKILL if it has not exited after 12 s (never left running). */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 12_000)
+  await exited
+  clearTimeout(timer)
+}
+
 function startEdgeProcess(
   redisUrl: string,
   prefix: string,
@@ -262,7 +272,7 @@ async function benchCluster(s: Settings, edges: number, redisUrl: string): Promi
       () => Promise.all(https.map(cpuSeconds)),
     )
   } finally {
-    for (const c of started) c.kill('SIGTERM')
+    await Promise.all(started.map(stopChild))
     await ingest.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
