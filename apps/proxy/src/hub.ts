@@ -20,6 +20,7 @@ import {
 } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { textFrame } from './frame'
+import { DeltaRing } from './ring'
 
 /** Options of a {@link Hub}; every field has a default. */
 export interface HubOptions {
@@ -137,8 +138,7 @@ export class Hub {
   private timer: { cancel(): void } | null = null
   private lastFlushAt = -Infinity
   /** The last deltas' frames ({@link PublishedDelta.frame}), by seq modulo the ring's length. */
-  private readonly ring: ({ frame: Buffer; payload: Buffer } | undefined)[]
-  private ringCount = 0
+  private readonly ring: DeltaRing
   private readonly feedList: Feed[] = []
   private readonly unsubscribers: (() => void)[] = []
   private readonly deltaListeners = new Set<(d: PublishedDelta) => void>()
@@ -151,9 +151,7 @@ export class Hub {
 
   constructor(options: HubOptions = {}) {
     this.coalesceMs = Math.min(50, Math.max(0, options.coalesceMs ?? 3))
-    this.ring = new Array<{ frame: Buffer; payload: Buffer } | undefined>(
-      Math.max(1, options.ringSize ?? 2000),
-    )
+    this.ring = new DeltaRing(options.ringSize ?? 2000)
     this.logger = options.logger ?? silentLogger
     this.now = options.now ?? Date.now
   }
@@ -225,11 +223,7 @@ export class Hub {
       ops,
     }
     const published = encodeDelta(message)
-    this.ring[this.seqValue % this.ring.length] = {
-      frame: published.frame,
-      payload: published.payload,
-    }
-    this.ringCount = Math.min(this.ring.length, this.ringCount + 1)
+    this.ring.add(this.seqValue, published)
     this.counters.opsApplied += ops.length
     this.counters.deltas++
     for (const l of this.deltaListeners) l(published)
@@ -253,12 +247,7 @@ export class Hub {
   }
 
   private ringSince(seq: number, part: 'frame' | 'payload'): Buffer[] | null {
-    if (!Number.isInteger(seq) || seq > this.seqValue || seq < 0) return null
-    const oldest = this.seqValue - this.ringCount + 1
-    if (seq + 1 < oldest) return null
-    const out: Buffer[] = []
-    for (let s = seq + 1; s <= this.seqValue; s++) out.push(this.ring[s % this.ring.length]![part])
-    return out
+    return this.ring.since(seq, this.seqValue, part)
   }
 
   /** The snapshot message: the state at the current seq and the feeds' statuses now. */

@@ -17,6 +17,7 @@ import {
 } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { textFrame } from '../frame'
+import { DeltaRing } from '../ring'
 import type { HubCounters, PublishedDelta } from '../hub'
 import type { StateSource } from '../source'
 import type { StoredSnapshot } from './redis'
@@ -44,8 +45,7 @@ export class ReplicaHub implements StateSource {
   private feedList: FeedStatus[] = []
   private feedsJson = '[]'
   /** The last deltas (JSON and WebSocket frame), by seq modulo the ring's length. */
-  private readonly ring: ({ frame: Buffer; payload: Buffer } | undefined)[]
-  private ringCount = 0
+  private readonly ring: DeltaRing
   private entitiesJson: { state: EntityState; json: string } | null = null
   private readonly deltaListeners = new Set<(d: PublishedDelta) => void>()
   private readonly feedsListeners = new Set<(feeds: FeedStatus[]) => void>()
@@ -56,9 +56,7 @@ export class ReplicaHub implements StateSource {
   resets = 0
 
   constructor(options: ReplicaHubOptions = {}) {
-    this.ring = new Array<{ frame: Buffer; payload: Buffer } | undefined>(
-      Math.max(1, options.ringSize ?? 2000),
-    )
+    this.ring = new DeltaRing(options.ringSize ?? 2000)
     this.logger = options.logger ?? silentLogger
   }
 
@@ -96,8 +94,7 @@ export class ReplicaHub implements StateSource {
     this.stateValue = stateFromEntities(snapshot.entities)
     this.epochValue = snapshot.epoch
     this.seqValue = snapshot.seq
-    this.ring.fill(undefined)
-    this.ringCount = 0
+    this.ring.clear()
     this.resets++
     if (Array.isArray(snapshot.feeds)) this.setFeeds(snapshot.feeds)
     this.logger.info({ epoch: snapshot.epoch, seq: snapshot.seq }, 'edge loaded the snapshot')
@@ -122,8 +119,7 @@ export class ReplicaHub implements StateSource {
     }
     this.seqValue = message.seq
     const { frame, payload: bytes } = textFrame(Buffer.from(payload))
-    this.ring[this.seqValue % this.ring.length] = { frame, payload: bytes }
-    this.ringCount = Math.min(this.ring.length, this.ringCount + 1)
+    this.ring.add(this.seqValue, { frame, payload: bytes })
     this.counters.opsApplied += message.ops.length
     this.counters.deltas++
     const published: PublishedDelta = { message, payload: bytes, frame }
@@ -147,12 +143,7 @@ export class ReplicaHub implements StateSource {
   }
 
   private ringSince(seq: number, part: 'frame' | 'payload'): Buffer[] | null {
-    if (!Number.isInteger(seq) || seq > this.seqValue || seq < 0) return null
-    const oldest = this.seqValue - this.ringCount + 1
-    if (seq + 1 < oldest) return null
-    const out: Buffer[] = []
-    for (let s = seq + 1; s <= this.seqValue; s++) out.push(this.ring[s % this.ring.length]![part])
-    return out
+    return this.ring.since(seq, this.seqValue, part)
   }
 
   snapshot(): SnapshotMessage {
