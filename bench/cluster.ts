@@ -29,8 +29,8 @@ import { silentLogger } from '@oddsboard/feedkit'
 import { FakeFeed, loadConfig, startProxy } from '@oddsboard/proxy'
 import { startIngest } from '../apps/proxy/src/cluster/ingest'
 import { startRedisServer } from '../apps/proxy/src/cluster/testing'
+import { now, paced, percentile, request } from './common'
 
-const now = () => performance.timeOrigin + performance.now()
 const root = path.resolve(import.meta.dirname, '..')
 
 interface Settings {
@@ -77,32 +77,6 @@ function makeBatch(k: number, size: number, emitAt: number): Op[] {
     })
   }
   return ops
-}
-
-async function paced(perSec: number, seconds: number, emit: (k: number) => void): Promise<void> {
-  const start = now()
-  const total = Math.round(perSec * seconds)
-  let k = 0
-  while (k < total) {
-    const due = Math.min(total, Math.floor(((now() - start) / 1000) * perSec) + 1)
-    while (k < due) emit(k++)
-    await new Promise((r) => setTimeout(r, 1000 / perSec / 2))
-  }
-}
-
-function request<T>(child: ChildProcess, message: object, reply: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== reply) return
-      child.off('message', onMessage)
-      child.off('exit', onExit)
-      resolve(m as T)
-    }
-    const onExit = (code: number) => reject(new Error(`client process exited with ${code}`))
-    child.on('message', onMessage)
-    child.once('exit', onExit)
-    child.send(message)
-  })
 }
 
 /** CPU seconds a process has used so far, from its `/metrics` (prom-client's default metric). */
@@ -285,11 +259,6 @@ function cpuNow(): number {
 }
 
 // ---- client process ----
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
 
 function runClients(): void {
   const MARK = Buffer.from('"hotUsers":')

@@ -30,7 +30,6 @@
  * `hotUsers`; `updatedAt` follows from the delta's `ts`), and the floor sends the same.
  */
 import { fork } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
@@ -42,8 +41,7 @@ import type { Op, Selection } from '@oddsboard/model'
 import { changeOp } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { FakeFeed, loadConfig, startProxy } from '@oddsboard/proxy'
-
-const now = () => performance.timeOrigin + performance.now()
+import { now, paced, percentile, request } from './common'
 
 interface Settings {
   clients: number
@@ -124,33 +122,6 @@ function makePatchBatch(k: number, size: number, emitAt: number): Op[] {
     ops.push({ op: 'patch', kind: 'selection', id, set: { odds, hotUsers } })
   }
   return ops
-}
-
-/** Calls `emit(k)` for batch k = 0, 1, … at `perSec` on average for `seconds` (catching up after a late tick). */
-async function paced(perSec: number, seconds: number, emit: (k: number) => void): Promise<void> {
-  const start = now()
-  const total = Math.round(perSec * seconds)
-  let k = 0
-  while (k < total) {
-    const due = Math.min(total, Math.floor(((now() - start) / 1000) * perSec) + 1)
-    while (k < due) emit(k++)
-    await new Promise((r) => setTimeout(r, 1000 / perSec / 2))
-  }
-}
-
-function request<T>(child: ChildProcess, message: object, reply: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== reply) return
-      child.off('message', onMessage)
-      child.off('exit', onExit)
-      resolve(m as T)
-    }
-    const onExit = (code: number) => reject(new Error(`client process exited with ${code}`))
-    child.on('message', onMessage)
-    child.once('exit', onExit)
-    child.send(message)
-  })
 }
 
 /** Runs the clients against `url` while `drive` emits; returns their report. */
@@ -379,11 +350,6 @@ export async function benchIdleMemory(n: number): Promise<{ heap: number; rss: n
 }
 
 // ---- client process ----
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
 
 function runClients(): void {
   const MARK = Buffer.from('"hotUsers":')
