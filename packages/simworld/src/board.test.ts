@@ -3,7 +3,7 @@ import type { WorldFootballState, WorldTennisState } from '@oddsboard/feedkit'
 import { SOURCES, type Source } from '@oddsboard/model'
 import { measureBoard } from './measure'
 import { BOOK_MARGINS } from './pricing'
-import { createSharedWorld } from './world'
+import { createSharedWorld, DECIDED_PROBABILITY } from './world'
 
 const T0 = Date.UTC(2026, 10, 29, 18, 0)
 
@@ -200,5 +200,25 @@ describe('a break of serve', () => {
     expect(checked).toBeGreaterThan(20)
     // every book suspended on some break
     for (const book of SOURCES) expect(breaks.some((b) => b.suspended.has(book))).toBe(true)
+  })
+})
+
+describe('a world created while matches are already decided', () => {
+  it('starts their markets off the board on every book, as a reprice would', () => {
+    let decided = 0
+    for (let hour = 0; hour < 24; hour += 3) {
+      const t = T0 + hour * 3_600_000
+      const world = createSharedWorld({ seed: 1, now: () => t })
+      for (const book of SOURCES) {
+        for (const m of world.matches(book)) {
+          const truth = world.trueProbabilities(m.fixture.id)
+          if (truth === undefined || Math.max(...truth) <= DECIDED_PROBABILITY) continue
+          decided++
+          expect(world.prices(book, m.fixture.id)?.suspended, `${book} ${m.fixture.id}`).toBe(true)
+        }
+      }
+    }
+    // the check above ran on real cases
+    expect(decided).toBeGreaterThan(0)
   })
 })

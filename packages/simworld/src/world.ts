@@ -383,7 +383,9 @@ export class SimulatedWorld implements SharedWorld {
       sim.quotes.set(book, {
         odds,
         ...(fractional === undefined ? {} : { fractional }),
-        suspended: false,
+        // a match already decided when it is first priced starts off the board, as a
+        // reprice would take it (see DECIDED_PROBABILITY)
+        suspended: Math.max(...sim.truth) > DECIDED_PROBABILITY,
         at: this.clock,
         bias,
         biasAt: this.clock,
