@@ -3,6 +3,7 @@ import {
   type EntityState,
   type Event,
   type MarketType,
+  SPORT_LABELS,
   type Source,
   type SportKey,
 } from '@oddsboard/model'
@@ -92,7 +93,8 @@ const columns: Column<EventRow>[] = [
   eventCols.updated,
 ]
 
-const groupOf = (r: EventRow) => `${r.sport ? `${r.sport} · ` : ''}${r.competition || 'Other'}`
+/** Groups by canonical sport (Bet365's "Soccer" and Winamax's "Football" are one) and competition. */
+const groupOf = (r: EventRow) => `${SPORT_LABELS[r.sportKey]} · ${r.competition || 'Other'}`
 
 /** One group of the panel: its heading, then each book's market of it, prices by outcome. */
 function GroupBlock({ group }: { group: MarketGroup }) {
