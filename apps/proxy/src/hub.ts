@@ -13,7 +13,6 @@ import {
   applyOps,
   changeOp,
   emptyState,
-  ENTITY_KINDS,
   patchEntity,
   RELAY_PROTOCOL,
   stateEntities,
@@ -21,6 +20,7 @@ import {
 import { silentLogger } from '@oddsboard/feedkit'
 import { textFrame } from './frame'
 import { DeltaRing } from './ring'
+import { SnapshotJsonCache, stateSizes } from './snapshotJson'
 
 /** Options of a {@link Hub}; every field has a default. */
 export interface HubOptions {
@@ -143,7 +143,7 @@ export class Hub {
   private readonly unsubscribers: (() => void)[] = []
   private readonly deltaListeners = new Set<(d: PublishedDelta) => void>()
   private readonly feedsListeners = new Set<(feeds: FeedStatus[]) => void>()
-  private entitiesJson: { state: EntityState; json: string } | null = null
+  private readonly snapshotText = new SnapshotJsonCache()
   private readonly coalesceMs: number
   private readonly logger: Logger
   private readonly now: () => number
@@ -252,13 +252,17 @@ export class Hub {
 
   /** The snapshot message: the state at the current seq and the feeds' statuses now. */
   snapshot(): SnapshotMessage {
+    return { ...this.snapshotHead(), entities: stateEntities(this.stateValue) }
+  }
+
+  /** The snapshot message but its entities (see {@link SnapshotJsonCache}). */
+  private snapshotHead(): Omit<SnapshotMessage, 'entities'> {
     return {
       type: 'snapshot',
       protocol: RELAY_PROTOCOL,
       epoch: this.epoch,
       seq: this.seqValue,
       ts: Date.now(),
-      entities: stateEntities(this.stateValue),
       feeds: this.feeds(),
     }
   }
@@ -269,17 +273,12 @@ export class Hub {
    * each call (feed statuses move) and the cached entities are spliced in.
    */
   snapshotJson(): string {
-    const { entities, ...head } = this.snapshot()
-    if (this.entitiesJson?.state !== this.stateValue)
-      this.entitiesJson = { state: this.stateValue, json: JSON.stringify(entities) }
-    return `${JSON.stringify(head).slice(0, -1)},"entities":${this.entitiesJson.json}}`
+    return this.snapshotText.text(this.snapshotHead(), this.stateValue)
   }
 
   /** Entities per kind in the current state. */
   sizes(): Record<EntityKind, number> {
-    const out = {} as Record<EntityKind, number>
-    for (const k of ENTITY_KINDS) out[k] = this.stateValue[k].size
-    return out
+    return stateSizes(this.stateValue)
   }
 
   /** Listens for published deltas; returns the unsubscribe function. */

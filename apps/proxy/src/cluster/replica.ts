@@ -10,7 +10,6 @@ import type { Logger } from '@oddsboard/feedkit'
 import {
   applyOps,
   emptyState,
-  ENTITY_KINDS,
   RELAY_PROTOCOL,
   stateEntities,
   stateFromEntities,
@@ -18,6 +17,7 @@ import {
 import { silentLogger } from '@oddsboard/feedkit'
 import { textFrame } from '../frame'
 import { DeltaRing } from '../ring'
+import { SnapshotJsonCache, stateSizes } from '../snapshotJson'
 import type { HubCounters, PublishedDelta } from '../hub'
 import type { StateSource } from '../source'
 import type { StoredSnapshot } from './redis'
@@ -46,7 +46,7 @@ export class ReplicaHub implements StateSource {
   private feedsJson = '[]'
   /** The last deltas (JSON and WebSocket frame), by seq modulo the ring's length. */
   private readonly ring: DeltaRing
-  private entitiesJson: { state: EntityState; json: string } | null = null
+  private readonly snapshotText = new SnapshotJsonCache()
   private readonly deltaListeners = new Set<(d: PublishedDelta) => void>()
   private readonly feedsListeners = new Set<(feeds: FeedStatus[]) => void>()
   private readonly resetListeners = new Set<() => void>()
@@ -147,29 +147,28 @@ export class ReplicaHub implements StateSource {
   }
 
   snapshot(): SnapshotMessage {
+    return { ...this.snapshotHead(), entities: stateEntities(this.stateValue) }
+  }
+
+  /** The snapshot message but its entities (see {@link SnapshotJsonCache}). */
+  private snapshotHead(): Omit<SnapshotMessage, 'entities'> {
     return {
       type: 'snapshot',
       protocol: RELAY_PROTOCOL,
       epoch: this.epochValue,
       seq: this.seqValue,
       ts: Date.now(),
-      entities: stateEntities(this.stateValue),
       feeds: this.feedList,
     }
   }
 
   /** {@link ReplicaHub.snapshot} as JSON, the entities' JSON cached per state (as the Hub does). */
   snapshotJson(): string {
-    const { entities, ...head } = this.snapshot()
-    if (this.entitiesJson?.state !== this.stateValue)
-      this.entitiesJson = { state: this.stateValue, json: JSON.stringify(entities) }
-    return `${JSON.stringify(head).slice(0, -1)},"entities":${this.entitiesJson.json}}`
+    return this.snapshotText.text(this.snapshotHead(), this.stateValue)
   }
 
   sizes(): Record<EntityKind, number> {
-    const out = {} as Record<EntityKind, number>
-    for (const k of ENTITY_KINDS) out[k] = this.stateValue[k].size
-    return out
+    return stateSizes(this.stateValue)
   }
 
   onDelta(listener: (d: PublishedDelta) => void): () => void {
