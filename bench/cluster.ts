@@ -24,12 +24,11 @@ import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { WebSocket } from 'ws'
-import type { Op } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { FakeFeed, loadConfig, startProxy } from '@oddsboard/proxy'
 import { startIngest } from '../apps/proxy/src/cluster/ingest'
 import { startRedisServer } from '../apps/proxy/src/cluster/testing'
-import { now, paced, percentile, request } from './common'
+import { makeBatch, now, paced, percentile, request } from './common'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -51,32 +50,6 @@ interface ClientReport {
   p50: number
   p99: number
   max: number
-}
-
-/** A batch of `size` odds upserts, each carrying its emit time in `hotUsers`. */
-function makeBatch(k: number, size: number, emitAt: number): Op[] {
-  const ops: Op[] = []
-  const base = (k % 100) * size
-  for (let j = 0; j < size; j++) {
-    const n = base + j
-    ops.push({
-      op: 'upsert',
-      entity: {
-        kind: 'selection',
-        id: `winamax:s${n}`,
-        source: 'winamax',
-        eventId: `winamax:e${Math.floor(n / 3)}`,
-        marketId: `winamax:m${Math.floor(n / 3)}`,
-        name: `Selection ${n}`,
-        order: n % 3,
-        odds: 1.01 + ((k + j) % 400) / 100,
-        suspended: false,
-        hotUsers: emitAt,
-        updatedAt: Math.floor(emitAt),
-      },
-    })
-  }
-  return ops
 }
 
 /** CPU seconds a process has used so far, from its `/metrics` (prom-client's default metric). */

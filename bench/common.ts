@@ -3,6 +3,7 @@
  * client process, percentiles.
  */
 import type { ChildProcess } from 'node:child_process'
+import type { Op } from '@oddsboard/model'
 
 /** Epoch ms with sub-ms resolution, comparable across processes on one machine. */
 export const now = (): number => performance.timeOrigin + performance.now()
@@ -46,4 +47,33 @@ export function request<T>(child: ChildProcess, message: object, reply: string):
 export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+/**
+ * A batch of `size` odds upserts on selections not touched by the neighbouring batches, each
+ * carrying its emit time in `hotUsers` (the clients read the latency from it).
+ */
+export function makeBatch(k: number, size: number, emitAt: number): Op[] {
+  const ops: Op[] = []
+  const base = (k % 100) * size
+  for (let j = 0; j < size; j++) {
+    const n = base + j
+    ops.push({
+      op: 'upsert',
+      entity: {
+        kind: 'selection',
+        id: `winamax:s${n}`,
+        source: 'winamax',
+        eventId: `winamax:e${Math.floor(n / 3)}`,
+        marketId: `winamax:m${Math.floor(n / 3)}`,
+        name: `Selection ${n}`,
+        order: n % 3,
+        odds: 1.01 + ((k + j) % 400) / 100,
+        suspended: false,
+        hotUsers: emitAt,
+        updatedAt: Math.floor(emitAt),
+      },
+    })
+  }
+  return ops
 }

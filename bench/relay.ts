@@ -41,7 +41,7 @@ import type { Op, Selection } from '@oddsboard/model'
 import { changeOp } from '@oddsboard/model'
 import { silentLogger } from '@oddsboard/feedkit'
 import { FakeFeed, loadConfig, startProxy } from '@oddsboard/proxy'
-import { now, paced, percentile, request } from './common'
+import { makeBatch, now, paced, percentile, request } from './common'
 
 interface Settings {
   clients: number
@@ -81,32 +81,6 @@ interface ClientReport {
   serverCpuMs?: number
   /** CPU time of the client process over the same span, ms. */
   clientCpuMs?: number
-}
-
-/** A batch of `size` odds upserts on selections not touched by the neighbouring batches. */
-function makeBatch(k: number, size: number, emitAt: number): Op[] {
-  const ops: Op[] = []
-  const base = (k % 100) * size
-  for (let j = 0; j < size; j++) {
-    const n = base + j
-    ops.push({
-      op: 'upsert',
-      entity: {
-        kind: 'selection',
-        id: `winamax:s${n}`,
-        source: 'winamax',
-        eventId: `winamax:e${Math.floor(n / 3)}`,
-        marketId: `winamax:m${Math.floor(n / 3)}`,
-        name: `Selection ${n}`,
-        order: n % 3,
-        odds: 1.01 + ((k + j) % 400) / 100,
-        suspended: false,
-        hotUsers: emitAt,
-        updatedAt: Math.floor(emitAt),
-      },
-    })
-  }
-  return ops
 }
 
 /**
