@@ -9,7 +9,7 @@ import type {
   Source,
   SportKey,
 } from '@oddsboard/model'
-import { SOURCES } from '@oddsboard/model'
+import { CANONICAL_NAME_ORDER, SOURCES } from '@oddsboard/model'
 import type { Logger } from '@oddsboard/feedkit'
 import { silentLogger } from '@oddsboard/feedkit'
 import {
@@ -69,12 +69,6 @@ interface Group {
 }
 
 const REASONS_USER = ['linked by user']
-
-/**
- * Books whose names a canonical event shows, in order of preference: those that write in
- * English first (Winamax writes French: "Allemagne", "Naples").
- */
-export const NAME_ORDER: readonly Source[] = ['bet365', 'kwiff', 'winamax']
 
 /**
  * The country an event's competition names, as the matcher's canonical token (`c~de`),
@@ -533,7 +527,7 @@ export class Linker {
     // Sides are named from the English-writing book when there is one (the dashboard is in
     // English: "Armenia v Hungary", not "Arménie v Hongrie"), in the canonical side order.
     const named =
-      NAME_ORDER.map((source) => members.find((m) => m.source === source)).find(
+      CANONICAL_NAME_ORDER.map((source) => members.find((m) => m.source === source)).find(
         (m) => m !== undefined,
       ) ?? members[0]!
     const namer = state.event.get(named.eventId)!

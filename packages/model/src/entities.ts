@@ -188,6 +188,13 @@ export interface CanonicalEvent {
   updatedAt: number
 }
 
+/**
+ * Books whose listing names a {@link CanonicalEvent} (and stands for it where one row shows
+ * the match), in order of preference: those writing English first (Winamax writes French:
+ * "Allemagne", "Naples").
+ */
+export const CANONICAL_NAME_ORDER: readonly Source[] = ['bet365', 'kwiff', 'winamax']
+
 /** Any normalized entity. */
 export type Entity = Sport | Competition | Event | Market | Selection | CanonicalEvent
 

@@ -1,10 +1,10 @@
 import {
+  CANONICAL_NAME_ORDER,
   indexMarkets,
   type EntityState,
   type Event,
   type MarketType,
   SPORT_LABELS,
-  type Source,
   type SportKey,
 } from '@oddsboard/model'
 import { memo, useMemo } from 'react'
@@ -20,13 +20,10 @@ import { eventCols, eventIdOf, eventOfRow, outcomeCol, useEventRows } from './co
 /** Types whose outcomes the Home / Draw / Away headers name without a label. */
 const HOME_DRAW_AWAY: ReadonlySet<MarketType> = new Set(['1x2', 'winner'])
 
-/** Which book's listing stands for a match several books list: those writing English first, as the canonical event's name. */
-const ROW_BOOKS: readonly Source[] = ['bet365', 'kwiff', 'winamax']
-
 /**
  * One row per match: an event from any book, not ended; a match listed by several books
  * (one canonical event) is one row, that of the member present of the first book in
- * {@link ROW_BOOKS} (its other books' markets are in the expanded row).
+ * {@link CANONICAL_NAME_ORDER} (its other books' markets are in the expanded row).
  */
 const include = (e: Event, entities: EntityState) => {
   if (e.status === 'ended') return false
@@ -35,7 +32,9 @@ const include = (e: Event, entities: EntityState) => {
   const c = entities.canonical.get(cid)
   if (c === undefined) return true
   const present = c.members.filter((m) => entities.event.has(m.eventId))
-  const row = ROW_BOOKS.map((b) => present.find((m) => m.source === b)).find((m) => m !== undefined)
+  const row = CANONICAL_NAME_ORDER.map((b) => present.find((m) => m.source === b)).find(
+    (m) => m !== undefined,
+  )
   return row === undefined || row.eventId === e.id
 }
 
